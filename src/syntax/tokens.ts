@@ -1,0 +1,150 @@
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/**
+ * Token vocabulary. Keywords use `longer_alt` so that `hidden` or `virt-10.1`
+ * lex as identifiers. Every token (but EOF) is in the `Any` category, which the
+ * parser's junk-skipping alternatives consume; keywords are also `AttrName`s,
+ * so `since "x";` inside a rule body is an unknown attribute, not a crash.
+ */
+
+export const Any = createToken({ name: 'Any', pattern: Lexer.NA });
+export const AttrName = createToken({ name: 'AttrName', pattern: Lexer.NA });
+
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+
+export const LineComment = createToken({
+  name: 'LineComment',
+  pattern: /\/\/[^\r\n]*/,
+  group: 'comments',
+});
+
+export const Ident = createToken({
+  name: 'Ident',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])*(?:[-.][A-Za-z0-9_]+(?:\[[0-9]+\])*)*/,
+  categories: [Any, AttrName],
+});
+
+function keyword(word: string): TokenType {
+  return createToken({
+    name: word[0].toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Ident,
+    categories: [Any, AttrName],
+  });
+}
+
+export const Machine = keyword('machine');
+export const Inherits = keyword('inherits');
+export const Include = keyword('include');
+export const Target = keyword('target');
+export const Hide = keyword('hide');
+export const Tolerate = keyword('tolerate');
+export const Set = keyword('set');
+export const Allow = keyword('allow');
+export const Cpu = keyword('cpu');
+export const Revidr = keyword('revidr');
+export const Aidr = keyword('aidr');
+export const Requires = keyword('requires');
+export const Kernel = keyword('kernel');
+export const Since = keyword('since');
+export const When = keyword('when');
+export const Value = keyword('value');
+export const Sysreg = keyword('sysreg');
+
+/** Hex (`0x603000000013c103`, `_` separators allowed), decimal, or a dotted version (`6.15`). */
+export const NumberTok = createToken({
+  name: 'Number',
+  pattern: /0[xX][0-9A-Za-z_]*|[0-9][0-9A-Za-z_]*(?:\.[0-9][0-9A-Za-z_]*)*/,
+  categories: [Any],
+});
+
+export const StringTok = createToken({
+  name: 'String',
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  categories: [Any],
+});
+
+/** A string that reaches the end of its line; reported, then parsed as a string. */
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [Any],
+});
+
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, categories: [Any] });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, categories: [Any] });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, categories: [Any] });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, categories: [Any] });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, categories: [Any] });
+export const Semi = createToken({ name: 'Semi', pattern: /;/, categories: [Any] });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, categories: [Any] });
+export const Eq = createToken({ name: 'Eq', pattern: /=/, categories: [Any] });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, categories: [Any] });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, categories: [Any] });
+
+/** Anything else: a run of characters that cannot start a token. Reported, then skipped. */
+export const Invalid = createToken({
+  name: 'Invalid',
+  pattern: /[^ \t\r\n\f\v\u00a0\ufeffA-Za-z0-9_"{}(),;=&./]+|[\s\S]/,
+  categories: [Any],
+  line_breaks: true,
+});
+
+export const keywordTokens: readonly TokenType[] = [
+  Machine, Inherits, Include, Target, Hide, Tolerate, Set, Allow, Cpu, Revidr, Aidr, Requires,
+  Kernel, Since, When, Value, Sysreg,
+];
+
+export const allTokens: readonly TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  ...keywordTokens,
+  Ident,
+  NumberTok,
+  StringTok,
+  UnterminatedString,
+  LCurly,
+  RCurly,
+  LParen,
+  RParen,
+  Comma,
+  Semi,
+  EqEq,
+  Eq,
+  Amp,
+  DotDot,
+  Invalid,
+  Any,
+  AttrName,
+];
+
+/** How a token type is named in our messages. */
+export function describeTokenType(t: TokenType): string {
+  switch (t.name) {
+    case 'Ident':
+      return 'a name';
+    case 'Number':
+      return 'a number';
+    case 'String':
+    case 'UnterminatedString':
+      return 'a string';
+    case 'EOF':
+      return 'end of file';
+    case 'Any':
+      return 'anything';
+    case 'AttrName':
+      return 'an attribute name';
+    case 'Invalid':
+      return 'invalid text';
+    default: {
+      const p = t.PATTERN;
+      if (p instanceof RegExp) return `\`${p.source.replace(/\\/g, '')}\``;
+      return t.name;
+    }
+  }
+}
