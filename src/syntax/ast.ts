@@ -156,6 +156,8 @@ export type RegisterRef = RegisterName | RegisterId | RegisterTuple;
 export interface RegisterName extends Node {
   readonly kind: 'RegisterName';
   readonly name: string;
+  /** `TCR2_EL1 (0x603000000013c103)`: the id the author expects; checked against the catalog. */
+  readonly expectedId: NumberLiteral | undefined;
 }
 
 /** A raw 64-bit KVM register id (`0x603000000013c103`). */

@@ -39,7 +39,8 @@ const ruleHelp: Record<string, string> = {
   valueTest: 'write `when value & MASK == VALUE`, for example `when value & 0xffffffffffffffff == 0`',
   ruleTail: 'end a rule with `;` or with a block of attributes: `{ reason "..."; ref linux "c0000e58c74e"; }`',
   attribute: 'an attribute is `reason "...";` or `ref KIND "VALUE";`',
-  regRef: 'a register is a name (`TCR2_EL1`, `S3_0_C2_C0_3`), an id (`0x603000000013c103`) or `sysreg(3, 0, 2, 0, 3)`',
+  regRef:
+    'a register is a name (`TCR2_EL1`, `S3_0_C2_C0_3`), a name with its id (`TCR2_EL1 (0x603000000013c103)`), an id (`0x603000000013c103`) or `sysreg(3, 0, 2, 0, 3)`',
   regList: 'separate registers with commas: `hide TCR2_EL1, PIR_EL1;`',
   stringLit: 'strings are written in double quotes',
   tuple: 'write `sysreg(op0, op1, CRn, CRm, op2)`',
@@ -696,10 +697,18 @@ class MtcParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const t = this.CONSUME(T.Ident);
+            let id: IToken | undefined;
+            let close: IToken | undefined;
+            this.OPTION(() => {
+              this.CONSUME(T.LParen);
+              id = this.CONSUME(T.NumberTok);
+              close = this.CONSUME(T.RParen);
+            });
             return this.ACTION(() => ({
               kind: 'RegisterName' as const,
               name: t.image,
-              span: this.span(this.startOf(t), this.endOf(t)),
+              expectedId: id && !id.isInsertedInRecovery ? this.num(id) : undefined,
+              span: this.span(this.startOf(t), close ? this.endOf(close) : this.endOf(t)),
             }));
           },
         },

@@ -1,0 +1,126 @@
+import type { Span } from '../syntax/source.js';
+
+/**
+ * The resolved model: every machine type with its chain and its effective,
+ * merged rule set, registers resolved to ids through the catalog. Emitters
+ * read only this; the simulator and review read the JSON emitted from it.
+ */
+
+export type CTarget = 'x-mig' | 'tolerances';
+
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export type ReferenceKind = 'linux' | 'qemu' | 'msgid' | 'bug' | 'url';
+
+export interface Reference {
+  readonly kind: ReferenceKind;
+  readonly value: string;
+  /** A link for docs, when one can be made (lore for Message-IDs, git.kernel.org for commits). */
+  readonly url?: string;
+}
+
+export interface KernelSpan {
+  /** Inclusive lower bound, `6.15`; absent = from the beginning. */
+  readonly from?: string;
+  /** Inclusive upper bound; absent = open-ended. */
+  readonly to?: string;
+}
+
+/** Where a rule came from and why. */
+export interface Provenance {
+  /** Machine type that declared the rule (for inherited entries, a newer one in the chain). */
+  readonly origin: string;
+  readonly reason?: string;
+  readonly refs: readonly Reference[];
+  readonly kernels?: KernelSpan;
+  readonly source: SourceRef;
+  /** Exact span of the rule in `source.file` (not part of the JSON document). */
+  readonly span: Span;
+}
+
+export interface HiddenRegister extends Provenance {
+  readonly id: bigint;
+  /** Catalog name when the catalog knows the id. */
+  readonly name?: string;
+}
+
+export type ToleranceKind = 'one-end' | 'source-value';
+
+export interface ToleratedRegister extends Provenance {
+  readonly id: bigint;
+  readonly name?: string;
+  /** `one-end`: present on one end only (x-mig-safe-missing-regs / ToleranceNotOnBothEnds). `source-value`: on the source only, if (value & mask) == value (ToleranceOnlySrcTestValue). */
+  readonly kind: ToleranceKind;
+  readonly mask?: bigint;
+  readonly value?: bigint;
+}
+
+export interface PropertySetting extends Provenance {
+  readonly driver: string;
+  readonly property: string;
+  readonly value: string;
+}
+
+export interface AllowedCpu extends Provenance {
+  readonly midr: bigint;
+  readonly revidr?: bigint;
+  readonly aidr?: bigint;
+}
+
+export interface KernelRequirement extends Provenance {
+  readonly version: string;
+}
+
+export interface RuleSet {
+  /** Sorted by id, unique. */
+  readonly hidden: readonly HiddenRegister[];
+  /** Sorted by id, unique. */
+  readonly tolerated: readonly ToleratedRegister[];
+  /** For `own`: in source order. For `effective`: one per driver.property, last one applied wins, sorted by driver then property. */
+  readonly properties: readonly PropertySetting[];
+  /** Sorted by MIDR, then REVIDR, then AIDR; unique. */
+  readonly allowedCpus: readonly AllowedCpu[];
+  /** Highest minimum kernel over the chain. */
+  readonly requiresKernel?: KernelRequirement;
+}
+
+export interface MachineType {
+  readonly name: string;
+  /** `virt` for `virt-10.1`, `virt-rhel` for `virt-rhel9.6.0`, `pc-q35` for `pc-q35-2.11`. */
+  readonly family: string;
+  /** Numeric version parsed from the name (`[10, 1]`), absent when the name has none. */
+  readonly version?: readonly number[];
+  /** The next newer machine type whose compat entries this one inherits. */
+  readonly inherits?: string;
+  /** Whether `inherits` was written or inferred from version order. */
+  readonly inheritsExplicit: boolean;
+  /** This machine type first, then each newer one it inherits from. */
+  readonly chain: readonly string[];
+  readonly target: CTarget;
+  readonly source: SourceRef;
+  /** Rules written on this machine type itself. */
+  readonly own: RuleSet;
+  /** Rules in force: everything inherited from the chain plus its own, merged. */
+  readonly effective: RuleSet;
+}
+
+export interface SourceFileInfo {
+  /** Path relative to the project root, with `/` separators. */
+  readonly path: string;
+  readonly sha256: string;
+}
+
+export interface Model {
+  /** Sorted by family, then newest version first (QEMU's order in hw/arm/virt.c). */
+  readonly machines: readonly MachineType[];
+  readonly files: readonly SourceFileInfo[];
+}
+
+/** The order of application in QEMU: newest first, this machine type last (last wins). */
+export function applicationOrder(m: MachineType): readonly string[] {
+  return [...m.chain].reverse();
+}
