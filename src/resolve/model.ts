@@ -46,6 +46,8 @@ export interface HiddenRegister extends Provenance {
   readonly id: bigint;
   /** Catalog name when the catalog knows the id. */
   readonly name?: string;
+  /** Span of the register reference itself (not part of the JSON document). */
+  readonly refSpan: Span;
 }
 
 export type ToleranceKind = 'one-end' | 'source-value';
@@ -53,6 +55,8 @@ export type ToleranceKind = 'one-end' | 'source-value';
 export interface ToleratedRegister extends Provenance {
   readonly id: bigint;
   readonly name?: string;
+  /** Span of the register reference itself (not part of the JSON document). */
+  readonly refSpan: Span;
   /** `one-end`: present on one end only (x-mig-safe-missing-regs / ToleranceNotOnBothEnds). `source-value`: on the source only, if (value & mask) == value (ToleranceOnlySrcTestValue). */
   readonly kind: ToleranceKind;
   readonly mask?: bigint;
@@ -75,16 +79,21 @@ export interface KernelRequirement extends Provenance {
   readonly version: string;
 }
 
+/**
+ * A set of rules. For a machine type's `own` rules, every list is in source
+ * order, exactly as written (repeats included, so validators can see them).
+ * For `effective` rules: hidden and tolerated sorted by id and unique,
+ * properties one per driver.property (the last applied wins) sorted by driver
+ * then property, allowed CPUs sorted by MIDR, REVIDR, AIDR and unique.
+ * `hide`, `tolerate` and `set` are inherited down the chain; `allow` and
+ * `requires` belong to one machine type and are not.
+ */
 export interface RuleSet {
-  /** Sorted by id, unique. */
   readonly hidden: readonly HiddenRegister[];
-  /** Sorted by id, unique. */
   readonly tolerated: readonly ToleratedRegister[];
-  /** For `own`: in source order. For `effective`: one per driver.property, last one applied wins, sorted by driver then property. */
   readonly properties: readonly PropertySetting[];
-  /** Sorted by MIDR, then REVIDR, then AIDR; unique. */
   readonly allowedCpus: readonly AllowedCpu[];
-  /** Highest minimum kernel over the chain. */
+  /** Minimum host kernel of this machine type (not inherited). */
   readonly requiresKernel?: KernelRequirement;
 }
 

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import type { SetExit } from './index.js';
+
+export interface CheckOptions {
+  readonly format: string;
+  readonly root?: string;
+  readonly catalog?: string[];
+  readonly target?: string;
+  readonly maxFileSize?: string;
+  readonly maxTokens?: string;
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('check')
+    .description('parse and validate rule files; exit 0 when clean or warnings only, 1 on errors, 2 on usage errors')
+    .argument('[paths...]', 'rule files or directories (default: rules/)')
+    .option('-f, --format <format>', 'diagnostics format: human or json', 'human')
+    .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)')
+    .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
+    .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
+    .option('--max-file-size <bytes>', 'largest rule file read')
+    .option('--max-tokens <n>', 'most tokens per file')
+    .action(async (paths: string[], opts: CheckOptions) => {
+      const impl = await import('../check-command.js');
+      setExit(await impl.runCheck(paths, opts));
+    });
+}

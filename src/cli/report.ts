@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
+import type { SourceFile } from '../syntax/source.js';
+
+export type DiagnosticFormat = 'human' | 'json';
+export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json'];
+
+/**
+ * Prints diagnostics in the chosen format. Human output goes to stderr (it is
+ * for people); machine formats go to stdout (they are for tools).
+ */
+export async function printDiagnostics(
+  diags: readonly Diagnostic[],
+  format: DiagnosticFormat,
+  sources: ReadonlyMap<string, SourceFile>,
+  filesChecked: number,
+): Promise<void> {
+  switch (format) {
+    case 'json':
+      process.stdout.write(renderJson(diags));
+      return;
+    default: {
+      const color = useColor(process.stderr);
+      for (const d of diags) process.stderr.write(renderHuman(d, { color, sources }) + '\n\n');
+      process.stderr.write(summaryLine(diags, filesChecked) + '\n');
+    }
+  }
+}
+
+export function parseFormat(value: string): DiagnosticFormat {
+  if ((diagnosticFormats as readonly string[]).includes(value)) return value as DiagnosticFormat;
+  throw new UsageError(`--format must be one of ${diagnosticFormats.join(', ')}, not \`${value}\``);
+}
+
+/** A bad command line; reported with exit code 2. */
+export class UsageError extends Error {}
+
+export function reportUsage(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`error[MTC9004]: ${e.message}\n`);
+    return 2;
+  }
+  throw e;
+}

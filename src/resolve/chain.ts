@@ -1,0 +1,173 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type * as A from '../syntax/ast.js';
+import { compareVersions } from '../syntax/literals.js';
+import { editDistance } from '../syntax/parser.js';
+import type { Project } from './load.js';
+
+/**
+ * Machine types and their inheritance chains. In QEMU an older machine type
+ * inherits every compat entry of the next newer one. The parent is written
+ * (`inherits`) or inferred: the next newer declared version of the same family.
+ */
+
+export interface Declared {
+  readonly name: string;
+  readonly node: A.Machine;
+  readonly file: string;
+  readonly family: string;
+  readonly version?: readonly number[];
+}
+
+export interface Chains {
+  /** First declaration of each machine type, by name. */
+  readonly machines: ReadonlyMap<string, Declared>;
+  /** Declared order: by file, then position. */
+  readonly order: readonly Declared[];
+  /** Parent of each machine type (the next newer one), when it has one. */
+  readonly parent: ReadonlyMap<string, { readonly name: string; readonly explicit: boolean }>;
+  /** Self first, then each newer machine type; cut short at a cycle or unknown parent. */
+  readonly chain: ReadonlyMap<string, readonly string[]>;
+  /** Problems found on the way; reported by the machine-chain validation rule. */
+  readonly problems: readonly Diagnostic[];
+}
+
+const VERSIONED = /^(.+?)-?([0-9]+(?:\.[0-9]+)+)$/;
+
+/** `virt-10.1` → { family: 'virt', version: [10, 1] }; `virt-rhel9.6.0` → 'virt-rhel', [9, 6, 0]. */
+export function splitMachineName(name: string): { family: string; version?: number[] } {
+  const m = VERSIONED.exec(name);
+  if (!m) return { family: name };
+  return { family: m[1].replace(/-$/, ''), version: m[2].split('.').map(Number) };
+}
+
+export function computeChains(project: Project): Chains {
+  const problems: Diagnostic[] = [];
+  const machines = new Map<string, Declared>();
+  const order: Declared[] = [];
+  for (const f of project.files) {
+    for (const st of f.ast.statements) {
+      if (st.kind !== 'Machine' || !st.name || st.name.name === '') continue;
+      const { family, version } = splitMachineName(st.name.name);
+      const d: Declared = { name: st.name.name, node: st, file: f.path, family, version };
+      order.push(d);
+      if (!machines.has(d.name)) machines.set(d.name, d);
+    }
+  }
+
+  // Inferred parents: per family, sorted by version; equal versions are ambiguous.
+  const inferred = new Map<string, string>();
+  const families = new Map<string, Declared[]>();
+  for (const d of machines.values()) {
+    if (!d.version) continue;
+    const list = families.get(d.family) ?? [];
+    list.push(d);
+    families.set(d.family, list);
+  }
+  for (const list of families.values()) {
+    list.sort((a, b) => compareVersions(a.version!, b.version!) || (a.name < b.name ? -1 : 1));
+    for (let i = 0; i < list.length; i++) {
+      const next = list[i + 1];
+      if (next && compareVersions(list[i].version!, next.version!) === 0) {
+        problems.push({
+          code: 'MTC1004',
+          severity: 'error',
+          message: `\`${list[i].name}\` and \`${next.name}\` have the same version, so their order in the \`${list[i].family}\` chain is ambiguous`,
+          file: next.file,
+          span: next.node.name!.span,
+          label: 'same version',
+          labels: [{ file: list[i].file, span: list[i].node.name!.span, message: 'as this one' }],
+          help: 'rename one of them, or write `inherits` on the machine types that follow them',
+        });
+      }
+      // Next strictly newer version.
+      let j = i + 1;
+      while (j < list.length && compareVersions(list[j].version!, list[i].version!) === 0) j++;
+      if (j < list.length) inferred.set(list[i].name, list[j].name);
+    }
+  }
+
+  const parent = new Map<string, { name: string; explicit: boolean }>();
+  for (const d of machines.values()) {
+    const inh = d.node.inherits;
+    if (inh && inh.name !== '') {
+      if (!machines.has(inh.name)) {
+        const suggestion = closest(inh.name, [...machines.keys()]);
+        problems.push({
+          code: 'MTC1002',
+          severity: 'error',
+          message: `\`${d.name}\` inherits \`${inh.name}\`, which is not declared`,
+          file: d.file,
+          span: inh.span,
+          label: 'unknown machine type',
+          help: suggestion
+            ? `did you mean \`${suggestion}\`?`
+            : `declare it, even without rules: \`machine ${inh.name};\``,
+        });
+        continue;
+      }
+      parent.set(d.name, { name: inh.name, explicit: true });
+      const p = machines.get(inh.name)!;
+      if (p.family === d.family && p.version && d.version && compareVersions(p.version, d.version) < 0) {
+        problems.push({
+          code: 'MTC1019',
+          severity: 'warning',
+          message: `\`${d.name}\` inherits the older \`${inh.name}\``,
+          file: d.file,
+          span: inh.span,
+          label: 'older than the machine type that inherits it',
+          help: 'in QEMU an older machine type inherits from the next newer one; check the direction',
+        });
+      }
+    } else {
+      const p = inferred.get(d.name);
+      if (p) parent.set(d.name, { name: p, explicit: false });
+    }
+  }
+
+  const chain = new Map<string, string[]>();
+  const reportedCycles = new Set<string>();
+  for (const d of machines.values()) {
+    const seen = new Set<string>([d.name]);
+    const list = [d.name];
+    let cur = parent.get(d.name);
+    while (cur) {
+      if (seen.has(cur.name)) {
+        const cycle = list.slice(list.indexOf(cur.name));
+        const key = [...cycle].sort().join(',');
+        if (!reportedCycles.has(key)) {
+          reportedCycles.add(key);
+          const at = machines.get(cycle[cycle.length - 1])!;
+          problems.push({
+            code: 'MTC1003',
+            severity: 'error',
+            message: `machine types inherit in a cycle: ${[...cycle, cur.name].join(' -> ')}`,
+            file: at.file,
+            span: at.node.inherits?.span ?? at.node.name!.span,
+            label: 'this closes the cycle',
+            help: 'each chain must end at the newest machine type of its family',
+          });
+        }
+        break;
+      }
+      seen.add(cur.name);
+      list.push(cur.name);
+      cur = parent.get(cur.name);
+    }
+    chain.set(d.name, list);
+  }
+  return { machines, order, parent, chain, problems };
+}
+
+export function closest(word: string, options: readonly string[], maxDistance = 3): string | undefined {
+  let best: string | undefined;
+  let bestD = maxDistance + 1;
+  const w = word.toLowerCase();
+  for (const o of options) {
+    const d = editDistance(w, o.toLowerCase());
+    if (d < bestD || (d === bestD && best !== undefined && o < best)) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,177 @@
+import { codeTable } from '../diagnostics/codes.js';
+
+/** Structural checks (MTC10xx): what can be checked without the register catalog. */
+export const structuralCodes = codeTable({
+  MTC1001: {
+    name: 'duplicate-machine-type',
+    severity: 'error',
+    summary: 'A machine type is declared more than once',
+    docs: 'Each machine type is declared once in the whole rule tree (all files and includes). Merge the rules of both declarations into one `machine` block.',
+  },
+  MTC1002: {
+    name: 'unknown-parent',
+    severity: 'error',
+    summary: '`inherits` names a machine type that is not declared',
+    docs: 'In QEMU an older machine type inherits the compat entries of the next newer one (`virt_machine_10_1_options()` calls `virt_machine_10_2_options()`). `inherits` must name a machine type declared in the rule tree; declare it, even without rules: `machine virt-10.2;`.',
+  },
+  MTC1003: {
+    name: 'inheritance-cycle',
+    severity: 'error',
+    summary: 'Machine types inherit from each other in a cycle',
+    docs: 'A chain of `inherits` must end at the newest machine type of its family. A cycle would make QEMU recurse forever in its options functions.',
+  },
+  MTC1004: {
+    name: 'ambiguous-chain',
+    severity: 'error',
+    summary: 'Two machine types of one family have the same version, so the chain cannot be inferred',
+    docs: 'Without `inherits`, a machine type inherits from the next newer version of its family (`virt-10.1` from `virt-10.2`). Two names with equal versions (`virt-10.1` and `virt-10.1.0`) make that order ambiguous. Rename one, or write `inherits` explicitly on the machine types concerned.',
+  },
+  MTC1005: {
+    name: 'repeated-rule',
+    severity: 'warning',
+    summary: 'The same rule is written twice in one machine type',
+    docs: 'A register hidden or tolerated twice, the same CPU allowed twice, or `requires` given twice in one machine type. The second one has no effect; remove it.',
+  },
+  MTC1006: {
+    name: 'hidden-and-tolerated',
+    severity: 'error',
+    summary: 'A register is both hidden and tolerated on one machine type',
+    docs: 'A hidden register is never migrated (`x-mig-hidden-regs`), so tolerating it (`x-mig-safe-missing-regs`, cpreg tolerances) contradicts the hide. The check runs on the merged chain: the two rules may sit on different machine types of it. Keep one of them.',
+  },
+  MTC1007: {
+    name: 'invalid-midr',
+    severity: 'error',
+    summary: 'An `allow cpu` MIDR is not a valid 32-bit MIDR_EL1 value',
+    docs: 'MIDR_EL1 is 32 bits: implementer [31:24] (non-zero, e.g. 0x41 Arm), variant [23:20], architecture [19:16] (0xf on every Armv8 and later CPU), part number [15:4], revision [3:0]. A value wider than 32 bits or with implementer 0 is an error; an architecture field other than 0xf is a warning.',
+  },
+  MTC1008: {
+    name: 'unknown-attribute',
+    severity: 'error',
+    summary: 'A rule has an attribute mtc does not know',
+    docs: 'Rule blocks accept `reason "...";` and `ref KIND "VALUE";` (KIND is `linux`, `qemu`, `msgid`, `bug` or `url`). A misspelt attribute would silently lose information that flows into the generated C and docs, so it is an error.',
+  },
+  MTC1009: {
+    name: 'repeated-clause',
+    severity: 'error',
+    summary: 'A clause or attribute is given twice in one rule, or is not allowed on it',
+    docs: 'A rule takes at most one kernel range, one value test (only on `tolerate`), one `reason`, and for `allow cpu` at most one `revidr` and one `aidr`.',
+  },
+  MTC1010: {
+    name: 'missing-reason',
+    severity: 'warning',
+    summary: 'A `hide` or `tolerate` rule has no reason',
+    docs: 'Reasons flow into the comments of the generated C and into the docs; reviewers of QEMU patches expect one. Add `{ reason "..."; }` to the rule.',
+  },
+  MTC1011: {
+    name: 'invalid-reference',
+    severity: 'error',
+    summary: 'A `ref` attribute is malformed',
+    docs: 'References are `ref linux "c0000e58c74e";` or `ref qemu "4f2b82f60431";` (a commit hash of 7 to 40 hex digits), `ref msgid "20251222134110.3649287-11-eric.auger@redhat.com";` (a Message-ID, without `<>`), `ref bug "RHEL-174858";`, or `ref url "https://...";` (http or https).',
+  },
+  MTC1012: {
+    name: 'empty-kernel-range',
+    severity: 'error',
+    summary: 'A kernel range whose lower bound is above its upper bound',
+    docs: '`kernel 6.12..6.5` contains no kernel. Ranges are inclusive at both ends: `kernel 6.5..6.12`.',
+  },
+  MTC1013: {
+    name: 'unknown-target',
+    severity: 'error',
+    summary: '`target` names an interface mtc cannot emit',
+    docs: 'Two C targets exist: `target x-mig;` (the `x-mig-hidden-regs` / `x-mig-safe-missing-regs` CPU array properties of the downstream series) and `target tolerances;` (the `arm_register_cpreg_mig_tolerance()` calls merged upstream).',
+  },
+  MTC1014: {
+    name: 'repeated-target',
+    severity: 'error',
+    summary: 'A file has more than one `target` statement',
+    docs: 'A file chooses one C target for all its machine types. Split the machine types into two files to use both targets.',
+  },
+  MTC1015: {
+    name: 'include-not-found',
+    severity: 'error',
+    summary: 'An included file does not exist',
+    docs: 'Include paths are relative to the including file: `include "common/arm.mtc";`.',
+  },
+  MTC1016: {
+    name: 'include-outside-root',
+    severity: 'error',
+    summary: 'An include, or a path given to mtc, leaves the project root',
+    docs: 'Rule files come from pull requests, so an include may not read files outside the project root, neither with `..` nor through a symbolic link. The root is the current directory, or `--root`.',
+  },
+  MTC1017: {
+    name: 'include-cycle',
+    severity: 'error',
+    summary: 'Files include each other in a cycle',
+    docs: 'A file is read once however often it is included, but a cycle is still a mistake in the structure of the rule tree. Remove one of the includes.',
+  },
+  MTC1018: {
+    name: 'include-too-deep',
+    severity: 'error',
+    summary: 'Includes are nested deeper than the limit',
+    docs: 'The default limit is 32 levels (`--max-include-depth`).',
+  },
+  MTC1019: {
+    name: 'inherits-older',
+    severity: 'warning',
+    summary: 'A machine type inherits from an older version of its family',
+    docs: 'In QEMU an older machine type inherits from the next newer one, never the reverse. `machine virt-10.2 inherits virt-10.1` is almost certainly the wrong way round.',
+  },
+  MTC1020: {
+    name: 'conflicting-property',
+    severity: 'error',
+    summary: 'One machine type sets the same property twice',
+    docs: 'Within one machine type, `set driver.property` may appear once. (Across the chain, the older machine type\'s value wins, as QEMU applies the compat arrays newest first.)',
+  },
+  MTC1021: {
+    name: 'value-test-never-true',
+    severity: 'error',
+    summary: 'A `when value & MASK == VALUE` test that no value can pass, or every value passes',
+    docs: 'When VALUE has bits outside MASK, `(value & MASK) == VALUE` is never true and the tolerance never applies (error). When MASK is 0 and VALUE is 0, the test always passes: write a plain `tolerate` instead (warning).',
+  },
+  MTC1022: {
+    name: 'invalid-encoding',
+    severity: 'error',
+    summary: 'A `sysreg(...)` tuple with the wrong number of fields or a field out of range',
+    docs: '`sysreg(op0, op1, CRn, CRm, op2)` takes five fields: op0 0-3, op1 0-7, CRn 0-15, CRm 0-15, op2 0-7.',
+  },
+  MTC1023: {
+    name: 'invalid-property',
+    severity: 'error',
+    summary: 'A `set` whose target is not `driver.property`',
+    docs: 'Compat properties are written as with `-global`: `set arm-cpu.pauth = off;`, `set x86_64-cpu.x-migrate-smi-count = off;`.',
+  },
+  MTC1024: {
+    name: 'invalid-machine-name',
+    severity: 'error',
+    summary: 'A machine type name QEMU would not accept',
+    docs: 'Machine type names are lower-case letters, digits, `-`, `_` and `.`, starting with a letter (`virt-10.1`, `virt-rhel9.6.0`, `pc-q35-2.11`). The name becomes a C identifier in the generated options functions.',
+  },
+});
+
+/** Input/output and internal failures (MTC90xx). */
+export const ioCodes = codeTable({
+  MTC9001: {
+    name: 'internal-error',
+    severity: 'error',
+    summary: 'mtc hit a bug',
+    docs: 'An unexpected exception. Nothing was written. Please report it with the input that caused it.',
+  },
+  MTC9002: {
+    name: 'io-error',
+    severity: 'error',
+    summary: 'A file or directory cannot be read or written',
+    docs: 'The path does not exist or permissions forbid access. For outputs, nothing is written unless every output could be produced.',
+  },
+  MTC9003: {
+    name: 'too-many-files',
+    severity: 'error',
+    summary: 'More rule files than the limit',
+    docs: 'The default limit is 10,000 files per run (`--max-files`).',
+  },
+  MTC9004: {
+    name: 'usage-error',
+    severity: 'error',
+    summary: 'A command-line option has a bad value',
+    docs: 'The message says which option and what values it takes.',
+  },
+});

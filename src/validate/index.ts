@@ -1,0 +1,42 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ValidationContext, ValidationRule } from './rule.js';
+import { duplicateMachineType } from './rules/duplicate-machine-type.js';
+import { machineChain } from './rules/machine-chain.js';
+import { machineName } from './rules/machine-name.js';
+import { repeatedRule } from './rules/repeated-rule.js';
+import { hiddenAndTolerated } from './rules/hidden-and-tolerated.js';
+import { ruleAttributes } from './rules/rule-attributes.js';
+import { invalidMidr } from './rules/invalid-midr.js';
+import { kernelRange } from './rules/kernel-range.js';
+import { target } from './rules/target.js';
+import { valueTest } from './rules/value-test.js';
+import { registerEncoding } from './rules/register-encoding.js';
+import { propertyName } from './rules/property-name.js';
+
+/** Every validation rule, structural first, then catalog-based. */
+export const allRules: readonly ValidationRule[] = [
+  duplicateMachineType,
+  machineChain,
+  machineName,
+  target,
+  ruleAttributes,
+  kernelRange,
+  valueTest,
+  registerEncoding,
+  propertyName,
+  invalidMidr,
+  repeatedRule,
+  hiddenAndTolerated,
+];
+
+/** Runs the rules of one stage. */
+export function runRules(
+  stage: ValidationRule['stage'],
+  ctx: Omit<ValidationContext, 'report'>,
+  rules: readonly ValidationRule[] = allRules,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const full: ValidationContext = { ...ctx, report: (d) => out.push(d) };
+  for (const r of rules) if (r.stage === stage) r.check(full);
+  return out;
+}

@@ -1,0 +1,43 @@
+import type { ValidationRule } from '../rule.js';
+import { structuralCodes } from '../codes.js';
+import { idHex } from '../../catalog/regid.js';
+
+/** MTC1006: a register both hidden and tolerated in a machine type's merged chain. */
+export const hiddenAndTolerated: ValidationRule = {
+  name: 'hidden-and-tolerated',
+  codes: [structuralCodes.MTC1006],
+  stage: 'model',
+  check(ctx) {
+    if (!ctx.model) return;
+    const reported = new Set<string>();
+    for (const m of ctx.model.machines) {
+      const tolerated = new Map(m.effective.tolerated.map((t) => [t.id, t]));
+      for (const h of m.effective.hidden) {
+        const t = tolerated.get(h.id);
+        if (!t) continue;
+        // Report each pair of rules once, at the machine type where the later of them is written.
+        const key = `${h.source.file}:${h.span.start.offset}/${t.source.file}:${t.span.start.offset}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const name = h.name ?? idHex(h.id);
+        const [primary, other] = h.origin === m.name || t.origin !== m.name ? [t, h] : [h, t];
+        ctx.report({
+          code: 'MTC1006',
+          severity: 'error',
+          message: `\`${name}\` is both hidden and tolerated on machine type \`${m.name}\``,
+          file: primary.source.file,
+          span: primary.span,
+          label: primary === t ? `tolerated here (on \`${t.origin}\`)` : `hidden here (on \`${h.origin}\`)`,
+          labels: [
+            {
+              file: other.source.file,
+              span: other.span,
+              message: other === h ? `hidden here (on \`${h.origin}\`)` : `tolerated here (on \`${t.origin}\`)`,
+            },
+          ],
+          help: 'a hidden register is never migrated, so it cannot also be tolerated; keep one of the two rules',
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import type { ValidationRule } from '../rule.js';
+import { structuralCodes } from '../codes.js';
+import { rulesOf } from '../walk.js';
+
+/** MTC1023: `set` needs `driver.property`, as `-global` does. */
+export const propertyName: ValidationRule = {
+  name: 'invalid-property',
+  codes: [structuralCodes.MTC1023],
+  stage: 'syntax',
+  check(ctx) {
+    for (const { file, rule } of rulesOf(ctx.project)) {
+      if (rule.kind !== 'SetProperty' || !rule.target || rule.target.name === '') continue;
+      if (rule.driver && rule.property) continue;
+      ctx.report({
+        code: 'MTC1023',
+        severity: 'error',
+        message: `\`${rule.target.name}\` is not of the form driver.property`,
+        file,
+        span: rule.target.span,
+        label: 'missing the driver',
+        help: 'write the QOM type, a dot, then the property: `set arm-cpu.pauth = off;`',
+      });
+    }
+  },
+};
