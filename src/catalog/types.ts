@@ -24,6 +24,10 @@ export interface RegisterInfo {
   readonly description?: string;
   /** Architecture feature the register depends on (`FEAT_TCR2`), if any. */
   readonly feature?: string;
+  /** How the id is built, as the uapi writes it (`ARM64_SYS_REG(3,0,2,0,3)`). */
+  readonly encoding?: string;
+  /** Catalog file the entry came from (`builtin` for the shipped catalog). */
+  readonly source?: string;
 }
 
 export interface Catalog {
@@ -32,4 +36,6 @@ export interface Catalog {
   lookupName(name: string): RegisterInfo | undefined;
   /** Every name and alias, for suggestions. */
   allNames(): readonly string[];
+  /** Every entry, sorted by id (optional for stubs; the real catalog has it). */
+  entries?(): readonly RegisterInfo[];
 }

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { MapCatalog, entryFromData, type RegisterEntryData } from './catalog.js';
+
+/** Repository/package root: src/catalog/ and dist/catalog/ are both two levels below it. */
+export const packageRoot = new URL('../../', import.meta.url);
+
+let cached: MapCatalog | undefined;
+
+/**
+ * The shipped catalog, from its pre-compiled JSON (catalog/builtin.json,
+ * generated from catalog/registers.yaml's sources and checked by a test), so
+ * start-up neither parses YAML nor runs a schema validator. Cached.
+ */
+export function loadBuiltinCatalog(): MapCatalog {
+  if (cached) return cached;
+  const data = JSON.parse(readFileSync(new URL('catalog/builtin.json', packageRoot), 'utf8')) as { registers: RegisterEntryData[] };
+  cached = new MapCatalog(data.registers.map((d) => entryFromData(d, 'builtin')));
+  return cached;
+}
+
+/** A fresh copy of the built-in catalog that callers may extend. */
+export function cloneBuiltinCatalog(): MapCatalog {
+  return new MapCatalog(loadBuiltinCatalog().entries());
+}
