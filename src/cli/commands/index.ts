@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as check } from './check.js';
+import { register as fmt } from './fmt.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -7,4 +8,5 @@ export type SetExit = (code: number) => void;
 /** Every command of the CLI, in help order. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   check(program, setExit);
+  fmt(program, setExit);
 }

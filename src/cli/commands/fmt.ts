@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import type { SetExit } from './index.js';
+
+export interface FmtCommandOptions {
+  readonly check?: boolean;
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('fmt')
+    .description(
+      'format rule files in place (the canonical layout of the Prettier plugin); with --check, list unformatted files and exit 1',
+    )
+    .argument('[paths...]', 'rule files or directories (default: rules/)')
+    .option('--check', 'change nothing; list the files that are not formatted and exit 1 if there are any')
+    .action(async (paths: string[], opts: FmtCommandOptions) => {
+      const impl = await import('../../format/fmt-command.js');
+      setExit(await impl.runFmt(paths, { check: opts.check === true }));
+    });
+}
