@@ -140,9 +140,7 @@ export function renderHuman(d: Diagnostic, opts: RenderOptions): string {
   }
   if (d.help) out.push(`${pad} ${paint('=', ansi.blue, color)} ${paint('help', color ? ansi.bold : '', color)}: ${sanitize(d.help)}`);
   if (d.fix && d.fix.edits.length > 0) {
-    const e = d.fix.edits[0];
-    const shown = e.text === '' ? 'remove it' : `write \`${sanitize(e.text)}\``;
-    out.push(`${pad} ${paint('=', ansi.blue, color)} ${paint('fix', color ? ansi.green : '', color)}: ${sanitize(d.fix.message)} (${shown})`);
+    out.push(`${pad} ${paint('=', ansi.blue, color)} ${paint('fix', color ? ansi.green : '', color)}: ${sanitize(d.fix.message)}`);
   }
   return out.join('\n');
 }

@@ -91,7 +91,7 @@ export function computeChains(project: Project): Chains {
     const inh = d.node.inherits;
     if (inh && inh.name !== '') {
       if (!machines.has(inh.name)) {
-        const suggestion = closest(inh.name, [...machines.keys()]);
+        const suggestion = closest(inh.name, [...machines.keys()].filter((n) => n !== d.name));
         problems.push({
           code: 'MTC1002',
           severity: 'error',

@@ -701,7 +701,7 @@ class MtcParser extends EmbeddedActionsParser {
             let close: IToken | undefined;
             this.OPTION(() => {
               this.CONSUME(T.LParen);
-              id = this.CONSUME(T.NumberTok);
+              id = this.CONSUME2(T.NumberTok);
               close = this.CONSUME(T.RParen);
             });
             return this.ACTION(() => ({
