@@ -20,7 +20,9 @@ export const hiddenAndTolerated: ValidationRule = {
         if (reported.has(key)) continue;
         reported.add(key);
         const name = h.name ?? idHex(h.id);
-        const [primary, other] = h.origin === m.name || t.origin !== m.name ? [t, h] : [h, t];
+        // The primary location is the rule written closer to this machine type (the later one applied).
+        const tFirst = m.chain.indexOf(t.origin) <= m.chain.indexOf(h.origin);
+        const [primary, other] = tFirst ? [t, h] : [h, t];
         ctx.report({
           code: 'MTC1006',
           severity: 'error',

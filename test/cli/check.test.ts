@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tempProject } from '../helpers.js';
+
+const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
+
+/** Runs the built CLI as users do (the tests need `npm run build` first; `npm test` is run after it). */
+function mtc(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mtc check', () => {
+  it('exits 0 on the shipped rules', () => {
+    const r = mtc(['check', 'rules/'], process.cwd());
+    expect(r.stderr).toContain('0 errors');
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 1 on errors and prints file:line:col, a code frame and help', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine virt-10.1 {\n  hide TCR2_EL7 { reason "x"; }\n}\n' });
+    const r = mtc(['check'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[MTC2001]: unknown register `TCR2_EL7`');
+    expect(r.stderr).toContain(' --> rules/a.mtc:2:8');
+    expect(r.stderr).toContain('2 |   hide TCR2_EL7 { reason "x"; }');
+    expect(r.stderr).toContain('  |        ^^^^^^^^ not in the register catalog');
+    expect(r.stderr).toContain('= help: there is a register with a similar name: `TCR2_EL1`');
+    expect(r.stderr).not.toContain('\u001b[');
+  });
+
+  it('exits 0 with warnings only', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine virt-10.1 {\n  hide TCR2_EL1;\n}\n' });
+    const r = mtc(['check'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning[MTC1010]');
+    expect(r.stderr).toContain('0 errors, 1 warning');
+  });
+
+  it('colours only when asked and never with NO_COLOR', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine x-1.0 { hidee; }' });
+    expect(mtc(['check'], root, { FORCE_COLOR: '1', NO_COLOR: '' }).stderr).toContain('\u001b[31m');
+    expect(mtc(['check'], root, { FORCE_COLOR: '1', NO_COLOR: '1' }).stderr).not.toContain('\u001b[');
+  });
+
+  it('--format json prints every diagnostic with code, severity and span', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine virt-10.1 {\n  hide ;\n  hidee X;\n}\n' });
+    const r = mtc(['check', '--format', 'json'], root);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.format).toBe('mtc-diagnostics');
+    expect(doc.diagnostics.map((d: { code: string }) => d.code)).toEqual(['MTC0006', 'MTC0005']);
+    expect(doc.diagnostics[0].span.start).toEqual({ offset: 27, line: 2, column: 8 });
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(mtc(['check', '--format', 'xml'], process.cwd()).code).toBe(2);
+    expect(mtc(['check', '--max-tokens', 'many'], process.cwd()).code).toBe(2);
+    expect(mtc(['frobnicate'], process.cwd()).code).toBe(2);
+  });
+
+  it('escapes control characters and bidi marks from the input in the code frame', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine x-1.0 { hide A { reason "\u202e\u001b[2J"; } }' });
+    const r = mtc(['check'], root);
+    expect(r.stderr).not.toContain('\u202e');
+    expect(r.stderr).not.toContain('\u001b[2J');
+    expect(r.stderr).toContain('<U+202E>');
+  });
+});
