@@ -35,3 +35,24 @@ export { MapCatalog, suggestNames, editDistance, type RegisterEntryData } from '
 export { loadBuiltinCatalog, cloneBuiltinCatalog } from './builtin.js';
 export { loadCatalog, type LoadCatalogOptions } from './load.js';
 export * from './regid.js';
+export {
+  loadBuiltinHistory,
+  loadHistory,
+  compileHistory,
+  compareVersions,
+  presenceAt,
+  isListed,
+  featureSet,
+  normalizeFeature,
+  resolveRegisterSpec,
+  describeTimeline,
+  type KernelHistory,
+  type BaselineEntry,
+  type PresenceChange,
+  type WritableChange,
+  type TcgChange,
+  type Presence,
+  type CompiledHistory,
+  type RegisterTimeline,
+} from './history.js';
+export { registerList, loadBuiltinProfiles, loadProfile, findProfile, profileFromData, type HostProfile } from './profile.js';

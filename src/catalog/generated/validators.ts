@@ -1076,12 +1076,13 @@ return errors === 0;
 }
 
 export const validateProfile = validate16;
-const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured KVM_GET_REG_LIST.","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"$ref":"#/definitions/version"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
+const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured KVM_GET_REG_LIST.","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"description":"kernel version, optionally with a flavour: `6.12`, `6.12.40-stable`","type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
 const schema32 = {"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"};
-const schema34 = {"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]};
-const schema37 = {"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"};
+const schema33 = {"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]};
+const schema36 = {"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern21 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$", "u");
+const pattern22 = new RegExp("^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$", "u");
 const pattern25 = new RegExp("^0x[0-9a-fA-F]{1,8}$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1166,16 +1167,15 @@ if(valid0){
 if(data.kernel !== undefined){
 let data4 = data.kernel;
 const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
+if(errors === _errs8){
 if(typeof data4 === "string"){
-if(!pattern6.test(data4)){
-validate16.errors = [{instancePath:instancePath+"/kernel",schemaPath:"#/definitions/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},message:"must match pattern \""+"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"+"\""}];
+if(!pattern22.test(data4)){
+validate16.errors = [{instancePath:instancePath+"/kernel",schemaPath:"#/properties/kernel/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},message:"must match pattern \""+"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"+"\""}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/kernel",schemaPath:"#/definitions/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/kernel",schemaPath:"#/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1187,8 +1187,8 @@ var valid0 = true;
 if(valid0){
 if(data.flavour !== undefined){
 let data5 = data.flavour;
-const _errs11 = errors;
-if(errors === _errs11){
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data5 === "string"){
 if(!pattern12.test(data5)){
 validate16.errors = [{instancePath:instancePath+"/flavour",schemaPath:"#/properties/flavour/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,31}$"+"\""}];
@@ -1200,7 +1200,7 @@ validate16.errors = [{instancePath:instancePath+"/flavour",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
@@ -1208,9 +1208,9 @@ var valid0 = true;
 if(valid0){
 if(data.qemu !== undefined){
 let data6 = data.qemu;
+const _errs12 = errors;
 const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
+if(errors === _errs13){
 if(typeof data6 === "string"){
 if(!pattern6.test(data6)){
 validate16.errors = [{instancePath:instancePath+"/qemu",schemaPath:"#/definitions/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},message:"must match pattern \""+"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"+"\""}];
@@ -1222,7 +1222,7 @@ validate16.errors = [{instancePath:instancePath+"/qemu",schemaPath:"#/definition
 return false;
 }
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
@@ -1230,8 +1230,8 @@ var valid0 = true;
 if(valid0){
 if(data.cpu !== undefined){
 let data7 = data.cpu;
-const _errs16 = errors;
-if(errors === _errs16){
+const _errs15 = errors;
+if(errors === _errs15){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing1;
 if((data7.midr === undefined) && (missing1 = "midr")){
@@ -1239,7 +1239,7 @@ validate16.errors = [{instancePath:instancePath+"/cpu",schemaPath:"#/properties/
 return false;
 }
 else {
-const _errs18 = errors;
+const _errs17 = errors;
 for(const key1 in data7){
 if(!((((key1 === "name") || (key1 === "midr")) || (key1 === "revidr")) || (key1 === "aidr"))){
 validate16.errors = [{instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
@@ -1247,25 +1247,25 @@ return false;
 break;
 }
 }
-if(_errs18 === errors){
+if(_errs17 === errors){
 if(data7.name !== undefined){
-const _errs19 = errors;
+const _errs18 = errors;
 if(typeof data7.name !== "string"){
 validate16.errors = [{instancePath:instancePath+"/cpu/name",schemaPath:"#/properties/cpu/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid3 = _errs19 === errors;
+var valid2 = _errs18 === errors;
 }
 else {
-var valid3 = true;
+var valid2 = true;
 }
-if(valid3){
+if(valid2){
 if(data7.midr !== undefined){
 let data9 = data7.midr;
-const _errs21 = errors;
+const _errs20 = errors;
+const _errs22 = errors;
+let valid4 = false;
 const _errs23 = errors;
-let valid5 = false;
-const _errs24 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
 const err0 = {instancePath:instancePath+"/cpu/midr",schemaPath:"#/definitions/u32/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -1276,7 +1276,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(errors === _errs24){
+if(errors === _errs23){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 4294967295 || isNaN(data9)){
 const err1 = {instancePath:instancePath+"/cpu/midr",schemaPath:"#/definitions/u32/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
@@ -1302,11 +1302,11 @@ errors++;
 }
 }
 }
-var _valid0 = _errs24 === errors;
-valid5 = valid5 || _valid0;
-if(!valid5){
-const _errs26 = errors;
-if(errors === _errs26){
+var _valid0 = _errs23 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs25 = errors;
+if(errors === _errs25){
 if(typeof data9 === "string"){
 if(!pattern25.test(data9)){
 const err3 = {instancePath:instancePath+"/cpu/midr",schemaPath:"#/definitions/u32/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,8}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,8}$"+"\""};
@@ -1330,10 +1330,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-var _valid0 = _errs26 === errors;
-valid5 = valid5 || _valid0;
+var _valid0 = _errs25 === errors;
+valid4 = valid4 || _valid0;
 }
-if(!valid5){
+if(!valid4){
 const err5 = {instancePath:instancePath+"/cpu/midr",schemaPath:"#/definitions/u32/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1346,28 +1346,28 @@ validate16.errors = vErrors;
 return false;
 }
 else {
-errors = _errs23;
+errors = _errs22;
 if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
+if(_errs22){
+vErrors.length = _errs22;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid3 = _errs21 === errors;
+var valid2 = _errs20 === errors;
 }
 else {
-var valid3 = true;
+var valid2 = true;
 }
-if(valid3){
+if(valid2){
 if(data7.revidr !== undefined){
 let data10 = data7.revidr;
-const _errs28 = errors;
+const _errs27 = errors;
+const _errs29 = errors;
+let valid6 = false;
 const _errs30 = errors;
-let valid7 = false;
-const _errs31 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
 const err6 = {instancePath:instancePath+"/cpu/revidr",schemaPath:"#/definitions/u32/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -1378,7 +1378,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(errors === _errs31){
+if(errors === _errs30){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 4294967295 || isNaN(data10)){
 const err7 = {instancePath:instancePath+"/cpu/revidr",schemaPath:"#/definitions/u32/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
@@ -1404,11 +1404,11 @@ errors++;
 }
 }
 }
-var _valid1 = _errs31 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const _errs33 = errors;
-if(errors === _errs33){
+var _valid1 = _errs30 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const _errs32 = errors;
+if(errors === _errs32){
 if(typeof data10 === "string"){
 if(!pattern25.test(data10)){
 const err9 = {instancePath:instancePath+"/cpu/revidr",schemaPath:"#/definitions/u32/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,8}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,8}$"+"\""};
@@ -1432,10 +1432,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-var _valid1 = _errs33 === errors;
-valid7 = valid7 || _valid1;
+var _valid1 = _errs32 === errors;
+valid6 = valid6 || _valid1;
 }
-if(!valid7){
+if(!valid6){
 const err11 = {instancePath:instancePath+"/cpu/revidr",schemaPath:"#/definitions/u32/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err11];
@@ -1448,28 +1448,28 @@ validate16.errors = vErrors;
 return false;
 }
 else {
-errors = _errs30;
+errors = _errs29;
 if(vErrors !== null){
-if(_errs30){
-vErrors.length = _errs30;
+if(_errs29){
+vErrors.length = _errs29;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid3 = _errs28 === errors;
+var valid2 = _errs27 === errors;
 }
 else {
-var valid3 = true;
+var valid2 = true;
 }
-if(valid3){
+if(valid2){
 if(data7.aidr !== undefined){
 let data11 = data7.aidr;
-const _errs35 = errors;
+const _errs34 = errors;
+const _errs36 = errors;
+let valid8 = false;
 const _errs37 = errors;
-let valid9 = false;
-const _errs38 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err12 = {instancePath:instancePath+"/cpu/aidr",schemaPath:"#/definitions/u32/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -1480,7 +1480,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(errors === _errs38){
+if(errors === _errs37){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 4294967295 || isNaN(data11)){
 const err13 = {instancePath:instancePath+"/cpu/aidr",schemaPath:"#/definitions/u32/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
@@ -1506,11 +1506,11 @@ errors++;
 }
 }
 }
-var _valid2 = _errs38 === errors;
-valid9 = valid9 || _valid2;
-if(!valid9){
-const _errs40 = errors;
-if(errors === _errs40){
+var _valid2 = _errs37 === errors;
+valid8 = valid8 || _valid2;
+if(!valid8){
+const _errs39 = errors;
+if(errors === _errs39){
 if(typeof data11 === "string"){
 if(!pattern25.test(data11)){
 const err15 = {instancePath:instancePath+"/cpu/aidr",schemaPath:"#/definitions/u32/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,8}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,8}$"+"\""};
@@ -1534,10 +1534,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid2 = _errs40 === errors;
-valid9 = valid9 || _valid2;
+var _valid2 = _errs39 === errors;
+valid8 = valid8 || _valid2;
 }
-if(!valid9){
+if(!valid8){
 const err17 = {instancePath:instancePath+"/cpu/aidr",schemaPath:"#/definitions/u32/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err17];
@@ -1550,20 +1550,20 @@ validate16.errors = vErrors;
 return false;
 }
 else {
-errors = _errs37;
+errors = _errs36;
 if(vErrors !== null){
-if(_errs37){
-vErrors.length = _errs37;
+if(_errs36){
+vErrors.length = _errs36;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid3 = _errs35 === errors;
+var valid2 = _errs34 === errors;
 }
 else {
-var valid3 = true;
+var valid2 = true;
 }
 }
 }
@@ -1576,7 +1576,7 @@ validate16.errors = [{instancePath:instancePath+"/cpu",schemaPath:"#/properties/
 return false;
 }
 }
-var valid0 = _errs16 === errors;
+var valid0 = _errs15 === errors;
 }
 else {
 var valid0 = true;
@@ -1584,20 +1584,20 @@ var valid0 = true;
 if(valid0){
 if(data.features !== undefined){
 let data12 = data.features;
-const _errs42 = errors;
-if(errors === _errs42){
+const _errs41 = errors;
+if(errors === _errs41){
 if(Array.isArray(data12)){
 if(data12.length > 512){
 validate16.errors = [{instancePath:instancePath+"/features",schemaPath:"#/properties/features/maxItems",keyword:"maxItems",params:{limit: 512},message:"must NOT have more than 512 items"}];
 return false;
 }
 else {
-var valid10 = true;
+var valid9 = true;
 const len0 = data12.length;
 for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
-const _errs44 = errors;
-if(errors === _errs44){
+const _errs43 = errors;
+if(errors === _errs43){
 if(typeof data13 === "string"){
 if(!pattern5.test(data13)){
 validate16.errors = [{instancePath:instancePath+"/features/" + i0,schemaPath:"#/properties/features/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\""}];
@@ -1609,8 +1609,8 @@ validate16.errors = [{instancePath:instancePath+"/features/" + i0,schemaPath:"#/
 return false;
 }
 }
-var valid10 = _errs44 === errors;
-if(!valid10){
+var valid9 = _errs43 === errors;
+if(!valid9){
 break;
 }
 }
@@ -1621,7 +1621,7 @@ validate16.errors = [{instancePath:instancePath+"/features",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs42 === errors;
+var valid0 = _errs41 === errors;
 }
 else {
 var valid0 = true;
@@ -1629,24 +1629,24 @@ var valid0 = true;
 if(valid0){
 if(data.caches !== undefined){
 let data14 = data.caches;
-const _errs46 = errors;
-if(errors === _errs46){
+const _errs45 = errors;
+if(errors === _errs45){
 if(Array.isArray(data14)){
 if(data14.length > 14){
 validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properties/caches/maxItems",keyword:"maxItems",params:{limit: 14},message:"must NOT have more than 14 items"}];
 return false;
 }
 else {
-var valid11 = true;
+var valid10 = true;
 const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
-const _errs48 = errors;
+const _errs47 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
 validate16.errors = [{instancePath:instancePath+"/caches/" + i1,schemaPath:"#/properties/caches/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs48){
+if(errors === _errs47){
 if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 > 13 || isNaN(data15)){
 validate16.errors = [{instancePath:instancePath+"/caches/" + i1,schemaPath:"#/properties/caches/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"}];
@@ -1660,8 +1660,8 @@ return false;
 }
 }
 }
-var valid11 = _errs48 === errors;
-if(!valid11){
+var valid10 = _errs47 === errors;
+if(!valid10){
 break;
 }
 }
@@ -1672,7 +1672,7 @@ validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs46 === errors;
+var valid0 = _errs45 === errors;
 }
 else {
 var valid0 = true;
@@ -1680,21 +1680,21 @@ var valid0 = true;
 if(valid0){
 if(data.add !== undefined){
 let data16 = data.add;
-const _errs50 = errors;
-if(errors === _errs50){
+const _errs49 = errors;
+if(errors === _errs49){
 if(Array.isArray(data16)){
 if(data16.length > 100000){
 validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/add/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
 return false;
 }
 else {
-var valid12 = true;
+var valid11 = true;
 const len2 = data16.length;
 for(let i2=0; i2<len2; i2++){
 let data17 = data16[i2];
+const _errs51 = errors;
 const _errs52 = errors;
-const _errs53 = errors;
-if(errors === _errs53){
+if(errors === _errs52){
 if(typeof data17 === "string"){
 if(!pattern7.test(data17)){
 validate16.errors = [{instancePath:instancePath+"/add/" + i2,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
@@ -1706,8 +1706,8 @@ validate16.errors = [{instancePath:instancePath+"/add/" + i2,schemaPath:"#/defin
 return false;
 }
 }
-var valid12 = _errs52 === errors;
-if(!valid12){
+var valid11 = _errs51 === errors;
+if(!valid11){
 break;
 }
 }
@@ -1718,7 +1718,7 @@ validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/
 return false;
 }
 }
-var valid0 = _errs50 === errors;
+var valid0 = _errs49 === errors;
 }
 else {
 var valid0 = true;
@@ -1726,21 +1726,21 @@ var valid0 = true;
 if(valid0){
 if(data.remove !== undefined){
 let data18 = data.remove;
-const _errs55 = errors;
-if(errors === _errs55){
+const _errs54 = errors;
+if(errors === _errs54){
 if(Array.isArray(data18)){
 if(data18.length > 100000){
 validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
 return false;
 }
 else {
-var valid14 = true;
+var valid13 = true;
 const len3 = data18.length;
 for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
+const _errs56 = errors;
 const _errs57 = errors;
-const _errs58 = errors;
-if(errors === _errs58){
+if(errors === _errs57){
 if(typeof data19 === "string"){
 if(!pattern7.test(data19)){
 validate16.errors = [{instancePath:instancePath+"/remove/" + i3,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
@@ -1752,8 +1752,8 @@ validate16.errors = [{instancePath:instancePath+"/remove/" + i3,schemaPath:"#/de
 return false;
 }
 }
-var valid14 = _errs57 === errors;
-if(!valid14){
+var valid13 = _errs56 === errors;
+if(!valid13){
 break;
 }
 }
@@ -1764,7 +1764,7 @@ validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs55 === errors;
+var valid0 = _errs54 === errors;
 }
 else {
 var valid0 = true;
@@ -1772,21 +1772,21 @@ var valid0 = true;
 if(valid0){
 if(data.registers !== undefined){
 let data20 = data.registers;
-const _errs60 = errors;
-if(errors === _errs60){
+const _errs59 = errors;
+if(errors === _errs59){
 if(Array.isArray(data20)){
 if(data20.length > 100000){
 validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/properties/registers/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
 return false;
 }
 else {
-var valid16 = true;
+var valid15 = true;
 const len4 = data20.length;
 for(let i4=0; i4<len4; i4++){
 let data21 = data20[i4];
+const _errs61 = errors;
 const _errs62 = errors;
-const _errs63 = errors;
-if(errors === _errs63){
+if(errors === _errs62){
 if(typeof data21 === "string"){
 if(!pattern7.test(data21)){
 validate16.errors = [{instancePath:instancePath+"/registers/" + i4,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
@@ -1798,8 +1798,8 @@ validate16.errors = [{instancePath:instancePath+"/registers/" + i4,schemaPath:"#
 return false;
 }
 }
-var valid16 = _errs62 === errors;
-if(!valid16){
+var valid15 = _errs61 === errors;
+if(!valid15){
 break;
 }
 }
@@ -1810,7 +1810,7 @@ validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs60 === errors;
+var valid0 = _errs59 === errors;
 }
 else {
 var valid0 = true;

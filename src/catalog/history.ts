@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { packageRoot } from './builtin.js';
+import { diagnosticAt } from './catalog-file.js';
+import { validateKernels } from './generated/validators.js';
+import { classOfId, idHex, parseIdHex } from './regid.js';
+import type { Catalog } from './types.js';
+import { DEFAULT_MAX_CATALOG_BYTES, parseYamlText, readTextBounded, schemaDiagnostics, type CompiledValidator } from './yaml-file.js';
+
+/** `always`, `never`, or the host/vcpu feature the register is gated on (`FEAT_TCR2`). */
+export type Presence = string;
+
+export interface BaselineEntry {
+  /** Catalog name or hex id. */
+  readonly register: string;
+  readonly when?: Presence;
+  readonly note?: string;
+}
+
+export interface PresenceChange {
+  readonly register: string;
+  /** First kernel version (inclusive) with this behaviour. */
+  readonly since: string;
+  readonly when: Presence;
+  /** Only in these kernel flavours (`stable`, a distro name); absent = mainline and every flavour. */
+  readonly flavours?: readonly string[];
+  readonly commit?: string;
+  readonly note?: string;
+  readonly unverified?: boolean;
+}
+
+export interface WritableChange {
+  readonly register: string;
+  readonly since: string;
+  readonly commit?: string;
+  readonly note?: string;
+  readonly unverified?: boolean;
+}
+
+export interface TcgChange {
+  readonly register: string;
+  readonly qemu_since?: string;
+  readonly qemu_until?: string;
+  readonly commit?: string;
+  readonly note?: string;
+  readonly unverified?: boolean;
+}
+
+/** The kernel history (catalog/kernels.yaml + the generated baseline). */
+export interface KernelHistory {
+  /** Mainline releases, ascending. */
+  readonly releases: readonly string[];
+  /** What the oldest release lists. */
+  readonly baseline: readonly BaselineEntry[];
+  readonly changes: readonly PresenceChange[];
+  readonly writable: readonly WritableChange[];
+  readonly tcg: readonly TcgChange[];
+}
+
+/** Compares dotted versions numerically; missing parts count as 0 (`6.12` == `6.12.0`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Feature names are case-insensitive and may omit `FEAT_`; some imply others (FP8 → FPMR). */
+export function normalizeFeature(f: string): string {
+  const u = f.toUpperCase();
+  return u.startsWith('FEAT_') || u === 'ALWAYS' || u === 'NEVER' ? u : `FEAT_${u}`;
+}
+const IMPLIED: Record<string, string[]> = { FEAT_FP8: ['FEAT_FPMR'], FEAT_S1POE: [], FEAT_PMUV3: [] };
+export function featureSet(features: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of features) {
+    const n = normalizeFeature(f);
+    out.add(n);
+    for (const i of IMPLIED[n] ?? []) out.add(i);
+  }
+  return out;
+}
+
+/** Resolves a catalog name or hex id. */
+export function resolveRegisterSpec(catalog: Catalog, spec: string): bigint | undefined {
+  if (/^0x/i.test(spec)) return parseIdHex(spec);
+  return catalog.lookupName(spec)?.id;
+}
+
+export interface RegisterTimeline {
+  readonly id: bigint;
+  readonly baseline?: BaselineEntry;
+  /** Sorted by `since`. */
+  readonly changes: readonly PresenceChange[];
+}
+
+export interface CompiledHistory {
+  readonly history: KernelHistory;
+  readonly timelines: ReadonlyMap<bigint, RegisterTimeline>;
+  readonly writable: ReadonlyMap<bigint, WritableChange>;
+  readonly tcg: ReadonlyMap<bigint, TcgChange>;
+  /** Names the catalog does not know (reported by the loaders). */
+  readonly unknown: readonly string[];
+}
+
+const compiledCache = new WeakMap<KernelHistory, WeakMap<Catalog, CompiledHistory>>();
+
+export function compileHistory(history: KernelHistory, catalog: Catalog): CompiledHistory {
+  let byCat = compiledCache.get(history);
+  const hit = byCat?.get(catalog);
+  if (hit) return hit;
+  const unknown: string[] = [];
+  const res = (s: string): bigint | undefined => {
+    const id = resolveRegisterSpec(catalog, s);
+    if (id === undefined) unknown.push(s);
+    return id;
+  };
+  const timelines = new Map<bigint, { id: bigint; baseline?: BaselineEntry; changes: PresenceChange[] }>();
+  const tl = (id: bigint) => {
+    let t = timelines.get(id);
+    if (!t) timelines.set(id, (t = { id, changes: [] }));
+    return t;
+  };
+  for (const b of history.baseline) {
+    const id = res(b.register);
+    if (id !== undefined) tl(id).baseline = b;
+  }
+  for (const c of history.changes) {
+    const id = res(c.register);
+    if (id !== undefined) tl(id).changes.push(c);
+  }
+  for (const t of timelines.values()) t.changes.sort((a, b) => compareVersions(a.since, b.since));
+  const writable = new Map<bigint, WritableChange>();
+  for (const w of history.writable) {
+    const id = res(w.register);
+    if (id !== undefined) writable.set(id, w);
+  }
+  const tcg = new Map<bigint, TcgChange>();
+  for (const t of history.tcg) {
+    const id = res(t.register);
+    if (id !== undefined) tcg.set(id, t);
+  }
+  const out: CompiledHistory = { history, timelines, writable, tcg, unknown };
+  if (!byCat) compiledCache.set(history, (byCat = new WeakMap()));
+  byCat.set(catalog, out);
+  return out;
+}
+
+/** The rule in force for a register on a kernel: the last applicable change, else the baseline. */
+export function presenceAt(
+  t: RegisterTimeline | undefined,
+  kernel: string,
+  flavour?: string,
+): { when: Presence; change?: PresenceChange; baseline?: BaselineEntry } {
+  if (!t) return { when: 'never' };
+  let found: PresenceChange | undefined;
+  for (const c of t.changes) {
+    if (c.flavours && (!flavour || !c.flavours.includes(flavourFamily(flavour)))) continue;
+    if (compareVersions(c.since, kernel) <= 0) {
+      // A flavour-specific change with an older `since` than a mainline one must not undo it.
+      if (!found || compareVersions(c.since, found.since) >= 0) found = c;
+    }
+  }
+  if (found) return { when: found.when, change: found };
+  if (t.baseline) return { when: t.baseline.when ?? 'always', baseline: t.baseline };
+  return { when: 'never' };
+}
+
+/** `stable` for `6.12.40-stable` style flavours given as `stable`, `rhel9` → `rhel9`. */
+function flavourFamily(f: string): string {
+  return f.toLowerCase();
+}
+
+export function isListed(when: Presence, features: ReadonlySet<string>): boolean {
+  if (when === 'always') return true;
+  if (when === 'never') return false;
+  return features.has(normalizeFeature(when));
+}
+
+/* ---------------------------- loading ---------------------------------- */
+
+let builtin: KernelHistory | undefined;
+
+/** The shipped history (catalog/kernels.json, compiled from catalog/kernels.yaml and the baseline TSV). */
+export function loadBuiltinHistory(): KernelHistory {
+  if (!builtin) builtin = normalizeHistory(JSON.parse(readFileSync(new URL('catalog/kernels.json', packageRoot), 'utf8')) as Partial<KernelHistory>);
+  return builtin;
+}
+
+export function normalizeHistory(h: Partial<KernelHistory>): KernelHistory {
+  return {
+    releases: [...(h.releases ?? [])].sort(compareVersions),
+    baseline: h.baseline ?? [],
+    changes: h.changes ?? [],
+    writable: h.writable ?? [],
+    tcg: h.tcg ?? [],
+  };
+}
+
+/**
+ * Reads a history YAML file. With `extend` (default: the built-in history),
+ * the file's entries are added to it: its releases are merged, its baseline
+ * entries replace the baseline of the same registers, its changes are added.
+ */
+export function loadHistory(
+  file: string,
+  opts: { catalog?: Catalog; extend?: KernelHistory | null; maxFileBytes?: number; text?: string } = {},
+): { history: KernelHistory; diagnostics: Diagnostic[] } {
+  const base = opts.extend === undefined ? loadBuiltinHistory() : opts.extend;
+  const empty = base ?? normalizeHistory({});
+  let text = opts.text;
+  if (text === undefined) {
+    const t = readTextBounded(file, opts.maxFileBytes ?? DEFAULT_MAX_CATALOG_BYTES, file);
+    if (t.text === undefined) return { history: empty, diagnostics: t.diagnostics };
+    text = t.text;
+  }
+  const read = parseYamlText(text, file);
+  if (read.diagnostics.length) return { history: empty, diagnostics: read.diagnostics };
+  const schema = schemaDiagnostics(read, validateKernels as CompiledValidator, 'kernel history');
+  if (schema.length) return { history: empty, diagnostics: schema };
+  const own = normalizeHistory(read.value as Partial<KernelHistory>);
+  const diagnostics: Diagnostic[] = [];
+  if (opts.catalog) {
+    const sections = ['baseline', 'changes', 'writable', 'tcg'] as const;
+    for (const s of sections)
+      (own[s] as readonly { register: string }[]).forEach((e, i) => {
+        if (resolveRegisterSpec(opts.catalog!, e.register) === undefined)
+          diagnostics.push(diagnosticAt(read, `/${s}/${i}/register`, 'MTC2110', `unknown register \`${e.register}\` in the kernel history`));
+      });
+  }
+  if (!base) return { history: own, diagnostics };
+  const ownBase = new Set(own.baseline.map((b) => b.register.toUpperCase()));
+  return {
+    history: normalizeHistory({
+      releases: [...new Set([...base.releases, ...own.releases])],
+      baseline: [...base.baseline.filter((b) => !ownBase.has(b.register.toUpperCase())), ...own.baseline],
+      changes: [...base.changes, ...own.changes],
+      writable: [...base.writable, ...own.writable],
+      tcg: [...base.tcg, ...own.tcg],
+    }),
+    diagnostics,
+  };
+}
+
+/** For `decode`: in which releases (and on which features) the history lists a register. */
+export function describeTimeline(history: KernelHistory, catalog: Catalog, id: bigint): string[] {
+  const c = compileHistory(history, catalog);
+  const t = c.timelines.get(id);
+  const out: string[] = [];
+  const cls = classOfId(id);
+  if (cls === 'core' || cls === 'sve') out.push('not in the cpreg list: QEMU syncs core and SVE registers separately');
+  if (cls === 'demux') out.push('listed per host cache level (profile `caches`); count normalised since 6.3 (unverified)');
+  const tc = c.tcg.get(id);
+  if (tc)
+    out.push(
+      `TCG: migrated by QEMU ${tc.qemu_since ? tc.qemu_since + '..' : '..'}${tc.qemu_until ?? ''}${tc.commit ? ` (${tc.commit})` : ''}${tc.unverified ? ' [unverified]' : ''}`,
+    );
+  if (!t) {
+    if (cls !== 'core' && cls !== 'sve' && cls !== 'demux' && !tc) out.push('no known kernel lists it for a plain guest');
+    return out;
+  }
+  const rel = history.releases;
+  let prev = '';
+  let startIdx = 0;
+  const flush = (endIdx: number) => {
+    if (prev === '' || prev === 'never') return;
+    const from = rel[startIdx];
+    const to = endIdx >= rel.length ? '' : rel[endIdx - 1];
+    out.push(`${from}..${to}: ${prev === 'always' ? 'always listed' : `listed only with ${prev}`}`);
+  };
+  for (let i = 0; i < rel.length; i++) {
+    const p = presenceAt(t, rel[i]);
+    const key = p.when;
+    if (key !== prev) {
+      flush(i);
+      prev = key;
+      startIdx = i;
+    }
+  }
+  flush(rel.length);
+  for (const ch of t.changes) {
+    const flags = [ch.flavours ? `flavours ${ch.flavours.join(',')}` : '', ch.unverified ? 'unverified' : ''].filter(Boolean).join(', ');
+    out.push(`  since ${ch.since}: ${ch.when}${ch.commit ? ` (${ch.commit})` : ''}${flags ? ` [${flags}]` : ''}${ch.note ? ` — ${ch.note}` : ''}`);
+  }
+  const w = c.writable.get(id);
+  if (w) out.push(`writable by userspace since ${w.since}${w.commit ? ` (${w.commit})` : ''}; invariant (must equal the host's) before`);
+  if (out.length === 0) out.push(`history entry for ${idHex(id)} lists it in no release`);
+  return out;
+}

@@ -1,0 +1,289 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../syntax/source.js';
+import { catalogCodes } from '../validate/catalog-codes.js';
+import { loadBuiltinCatalog, packageRoot } from './builtin.js';
+import { diagnosticAt } from './catalog-file.js';
+import { validateProfile } from './generated/validators.js';
+import { compareVersions, compileHistory, featureSet, isListed, presenceAt, resolveRegisterSpec, type KernelHistory } from './history.js';
+import { classOfId, encodeSysreg, idHex } from './regid.js';
+import type { Catalog } from './types.js';
+import { DEFAULT_MAX_CATALOG_BYTES, parseYamlText, readTextBounded, schemaDiagnostics, type CompiledValidator } from './yaml-file.js';
+
+/** A host: what it lists in KVM_GET_REG_LIST for a plain guest. */
+export interface HostProfile {
+  readonly name: string;
+  readonly description?: string;
+  readonly accel: 'kvm' | 'tcg';
+  /** Kernel version without flavour (`6.12.40`); required for kvm unless `registers` is given. */
+  readonly kernel?: string;
+  /** `stable`, a distro name…; from `kernel: 6.12.40-stable` or `flavour:`. */
+  readonly flavour?: string;
+  /** QEMU version (`10.0`); what matters under tcg. */
+  readonly qemu?: string;
+  readonly cpu?: { readonly name?: string; readonly midr: number; readonly revidr?: number; readonly aidr?: number };
+  /** Host/vcpu features (`FEAT_TCR2`, `FEAT_S1PIE`, `FEAT_S1POE`, `FEAT_FP8`, `FEAT_SCTLR2`, `FEAT_PMUv3` for a vcpu with PMU). */
+  readonly features: readonly string[];
+  /** CSSELR values the host has a CCSIDR demux entry for (default [0, 1, 2]: L1D, L1I, L2). */
+  readonly caches: readonly number[];
+  /** Corrections to the history model: names or hex ids. */
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+  /** A captured list (names or hex ids): used as is, the history is not consulted. */
+  readonly registers?: readonly string[];
+  /** File it came from (`builtin:<name>` for shipped ones). */
+  readonly source?: string;
+}
+
+const DEFAULT_CACHES = [0, 1, 2];
+
+interface ProfileData {
+  name: string;
+  description?: string;
+  accel?: 'kvm' | 'tcg';
+  kernel?: string;
+  flavour?: string;
+  qemu?: string;
+  cpu?: { name?: string; midr: number | string; revidr?: number | string; aidr?: number | string };
+  features?: string[];
+  caches?: number[];
+  add?: string[];
+  remove?: string[];
+  registers?: string[];
+}
+
+const u32 = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Number(BigInt(v)));
+
+export function profileFromData(d: ProfileData, source: string): HostProfile {
+  let kernel = d.kernel;
+  let flavour = d.flavour;
+  if (kernel && kernel.includes('-')) {
+    const i = kernel.indexOf('-');
+    flavour ??= kernel.slice(i + 1);
+    kernel = kernel.slice(0, i);
+  }
+  const p: { -readonly [K in keyof HostProfile]: HostProfile[K] } = {
+    name: d.name,
+    accel: d.accel ?? 'kvm',
+    features: [...(d.features ?? [])],
+    caches: [...(d.caches ?? DEFAULT_CACHES)],
+    add: d.add ?? [],
+    remove: d.remove ?? [],
+    source,
+  };
+  if (d.description !== undefined) p.description = d.description;
+  if (kernel !== undefined) p.kernel = kernel;
+  if (flavour !== undefined) p.flavour = flavour;
+  if (d.qemu !== undefined) p.qemu = d.qemu;
+  if (d.cpu) {
+    const cpu: { name?: string; midr: number; revidr?: number; aidr?: number } = { midr: u32(d.cpu.midr)! };
+    if (d.cpu.name !== undefined) cpu.name = d.cpu.name;
+    if (d.cpu.revidr !== undefined) cpu.revidr = u32(d.cpu.revidr);
+    if (d.cpu.aidr !== undefined) cpu.aidr = u32(d.cpu.aidr);
+    p.cpu = cpu;
+  }
+  if (d.registers) p.registers = d.registers;
+  return p;
+}
+
+/**
+ * What KVM_GET_REG_LIST returns for a plain guest on this host, minus core and
+ * SVE registers (QEMU syncs those outside the cpreg list): sorted ascending,
+ * unique. Under `accel: tcg`, the AArch64 registers of the baseline plus the
+ * QEMU-version-dependent cpreg indexes of `history.tcg` (an approximation of
+ * QEMU's TCG cpreg list that contains every index known to differ).
+ * Throws on a register name the catalog does not know.
+ */
+export function registerList(profile: HostProfile, catalog: Catalog, history: KernelHistory): bigint[] {
+  const resolve = (s: string): bigint => {
+    const id = resolveRegisterSpec(catalog, s);
+    if (id === undefined) throw new Error(`profile ${profile.name}: unknown register \`${s}\``);
+    return id;
+  };
+  const out = new Set<bigint>();
+  if (profile.registers) {
+    for (const r of profile.registers) out.add(resolve(r));
+  } else if (profile.accel === 'tcg') {
+    const c = compileHistory(history, catalog);
+    for (const t of c.timelines.values()) if (t.baseline && (t.baseline.when ?? 'always') === 'always' && classOfId(t.id) === 'sysreg') out.add(t.id);
+    const q = profile.qemu;
+    for (const [id, t] of c.tcg) {
+      if (q === undefined) continue;
+      if (t.qemu_since && compareVersions(q, t.qemu_since) < 0) continue;
+      if (t.qemu_until && compareVersions(q, t.qemu_until) > 0) continue;
+      out.add(id);
+    }
+  } else {
+    if (!profile.kernel) throw new Error(`profile ${profile.name}: no kernel version and no captured register list`);
+    const c = compileHistory(history, catalog);
+    const features = featureSet(profile.features);
+    for (const t of c.timelines.values()) {
+      const p = presenceAt(t, profile.kernel, profile.flavour);
+      if (isListed(p.when, features)) out.add(t.id);
+    }
+    for (const csselr of profile.caches) out.add(0x6020000000110000n | BigInt(csselr));
+  }
+  for (const r of profile.add) out.add(resolve(r));
+  for (const r of profile.remove) out.delete(resolve(r));
+  return [...out].filter((id) => {
+    const cls = classOfId(id);
+    return cls !== 'core' && cls !== 'sve';
+  }).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/* ------------------------------ loading -------------------------------- */
+
+let builtinProfiles: HostProfile[] | undefined;
+
+/** Shipped profiles (catalog/hosts/*.yaml, pre-compiled into catalog/hosts.json), sorted by name. */
+export function loadBuiltinProfiles(): HostProfile[] {
+  if (!builtinProfiles) {
+    const data = JSON.parse(readFileSync(new URL('catalog/hosts.json', packageRoot), 'utf8')) as ProfileData[];
+    builtinProfiles = data.map((d) => profileFromData(d, `builtin:${d.name}`)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  return builtinProfiles;
+}
+
+export function findProfile(name: string): HostProfile | undefined {
+  return loadBuiltinProfiles().find((p) => p.name === name);
+}
+
+/** Reads the built-in profiles from their YAML sources (for the generator and tests). */
+export function readProfileSources(dir: string, catalog: Catalog = loadBuiltinCatalog()): { profiles: ProfileData[]; diagnostics: Diagnostic[] } {
+  const profiles: ProfileData[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const r = parseProfileText(readFileSync(`${dir}/${f}`, 'utf8'), `catalog/hosts/${f}`, catalog);
+    diagnostics.push(...r.diagnostics);
+    if (r.data) profiles.push(r.data);
+  }
+  return { profiles, diagnostics };
+}
+
+function parseProfileText(text: string, display: string, catalog: Catalog): { data?: ProfileData; diagnostics: Diagnostic[] } {
+  const read = parseYamlText(text, display);
+  if (read.diagnostics.length) return { diagnostics: read.diagnostics };
+  const schema = schemaDiagnostics(read, validateProfile as CompiledValidator, 'host profile');
+  if (schema.length) return { diagnostics: schema };
+  const data = read.value as ProfileData;
+  const diagnostics: Diagnostic[] = [];
+  for (const key of ['add', 'remove', 'registers'] as const)
+    (data[key] ?? []).forEach((r, i) => {
+      if (resolveRegisterSpec(catalog, r) === undefined) diagnostics.push(diagnosticAt(read, `/${key}/${i}`, 'MTC2110', `unknown register \`${r}\` in host profile`));
+    });
+  if ((data.accel ?? 'kvm') === 'kvm' && !data.kernel && !data.registers)
+    diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a kvm profile needs `kernel` or a captured `registers` list'));
+  if (data.accel === 'tcg' && !data.qemu) diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a tcg profile needs `qemu`'));
+  return diagnostics.length ? { diagnostics } : { data, diagnostics };
+}
+
+/**
+ * Loads a host profile: a YAML profile, or a captured register list from a
+ * real host (JSON: an array of ids, or `{ "name", "kernel", "registers": [...] }`;
+ * text: one id per line as KVM selftests or hex dumps print them).
+ */
+export function loadProfile(
+  file: string,
+  opts: { catalog?: Catalog; maxFileBytes?: number; text?: string; name?: string } = {},
+): { profile: HostProfile | undefined; diagnostics: Diagnostic[] } {
+  const catalog = opts.catalog ?? loadBuiltinCatalog();
+  let text = opts.text;
+  if (text === undefined) {
+    const t = readTextBounded(file, opts.maxFileBytes ?? DEFAULT_MAX_CATALOG_BYTES, file);
+    if (t.text === undefined) return { profile: undefined, diagnostics: t.diagnostics };
+    text = t.text;
+  }
+  const base = (opts.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')).replace(/[^A-Za-z0-9_.+-]/g, '_') || 'captured';
+  const trimmed = text.trimStart();
+  if (/\.ya?ml$/i.test(file) && !trimmed.startsWith('[') && !trimmed.startsWith('{')) {
+    const r = parseProfileText(text, file, catalog);
+    return { profile: r.data ? profileFromData(r.data, file) : undefined, diagnostics: r.diagnostics };
+  }
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return capturedJson(text, file, base);
+  return capturedText(text, file, base);
+}
+
+function capturedJson(text: string, file: string, name: string): { profile: HostProfile | undefined; diagnostics: Diagnostic[] } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { profile: undefined, diagnostics: [{ code: 'MTC2111', severity: 'error', file, message: `captured register list is not valid JSON: ${(e as Error).message}` }] };
+  }
+  const obj = (Array.isArray(v) ? { registers: v } : v) as Record<string, unknown>;
+  const regs = obj.registers;
+  if (!Array.isArray(regs)) return { profile: undefined, diagnostics: [{ code: 'MTC2111', severity: 'error', file, message: 'captured register list: expected an array of ids or `{ "registers": [...] }`' }] };
+  const ids: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  regs.forEach((r, i) => {
+    const id = typeof r === 'number' && Number.isSafeInteger(r) ? BigInt(r) : typeof r === 'string' ? parseCaptureToken(r) : undefined;
+    if (id === undefined) diagnostics.push({ code: 'MTC2111', severity: 'error', file, message: `captured register list: entry ${i} (${JSON.stringify(r).slice(0, 60)}) is not a register id` });
+    else if (id !== null) ids.push(idHex(id));
+  });
+  if (diagnostics.length) return { profile: undefined, diagnostics };
+  const d: ProfileData = { name: typeof obj.name === 'string' ? obj.name : name, registers: ids };
+  if (typeof obj.kernel === 'string') d.kernel = obj.kernel;
+  if (typeof obj.description === 'string') d.description = obj.description;
+  return { profile: profileFromData(d, file), diagnostics: [] };
+}
+
+/** One token of a capture: a hex id, or a uapi macro form. `null` = a line to skip (core/SVE). */
+function parseCaptureToken(s: string): bigint | null | undefined {
+  const t = s.trim().replace(/,$/, '');
+  let m: RegExpExecArray | null;
+  if ((m = /^(?:0x)?([0-9a-f]{16})$/i.exec(t))) return BigInt('0x' + m[1]);
+  if ((m = /^ARM64_SYS_REG\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(t))) {
+    const f = { op0: +m[1], op1: +m[2], crn: +m[3], crm: +m[4], op2: +m[5] };
+    if (f.op0 > 3 || f.op1 > 7 || f.crn > 15 || f.crm > 15 || f.op2 > 7) return undefined;
+    return encodeSysreg(f);
+  }
+  if ((m = /^KVM_REG_ARM_FW_REG\(\s*(\d+)\s*\)$/.exec(t))) return 0x6030000000140000n | BigInt(+m[1] & 0xffff);
+  if ((m = /^KVM_REG_ARM_FW_FEAT_BMAP_REG\(\s*(\d+)\s*\)$/.exec(t))) return 0x6030000000160000n | BigInt(+m[1] & 0xffff);
+  if (/KVM_REG_ARM_CORE|KVM_REG_ARM64_SVE/.test(t)) return null;
+  if ((m = /KVM_REG_ARM_DEMUX_ID_CCSIDR\s*\|\s*(\d+|0x[0-9a-f]+)$/i.exec(t))) return 0x6020000000110000n | BigInt(Number(m[1]) & 0xff);
+  return undefined;
+}
+
+function capturedText(text: string, file: string, name: string): { profile: HostProfile | undefined; diagnostics: Diagnostic[] } {
+  const src = new SourceFile(file, text);
+  const ids: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let kernel: string | undefined;
+  const lineRe = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  let lineStart = 0;
+  for (let m = lineRe.exec(text); m && lineStart <= text.length; m = lineRe.exec(text)) {
+    const raw = m[1];
+    const thisStart = lineStart;
+    lineStart = m.index + m[0].length;
+    if (m[0].length === 0) lineRe.lastIndex++;
+    const km = /^\s*#\s*kernel[:\s]\s*([0-9][0-9.]*(?:-[a-z0-9][a-z0-9_.-]*)?)/i.exec(raw);
+    if (km) kernel = km[1];
+    const body = raw.replace(/(#|\/\/).*$/, '').replace(/\/\*.*?\*\//g, '').trim();
+    if (body === '') {
+      if (m[0].length === 0) break;
+      continue;
+    }
+    // `0x603000000013c103 TCR2_EL1`, `\tARM64_SYS_REG(3, 0, 2, 0, 3),\t/* TCR2_EL1 */`
+    const first = /^(0x[0-9a-f]{1,16}|[0-9a-f]{16}|[A-Z0-9_]+\([^)]*\)|KVM_REG_[^,]*)/i.exec(body);
+    const tok = first ? first[1] : body;
+    let id = parseCaptureToken(tok);
+    if (id === undefined && /^0x[0-9a-f]{1,15}$/i.test(tok)) id = BigInt(tok);
+    if (id === undefined) {
+      const start = thisStart + raw.indexOf(body.charAt(0));
+      diagnostics.push({
+        code: 'MTC2111',
+        severity: catalogCodes.MTC2111.severity,
+        file,
+        span: src.span(start, start + body.length),
+        message: `captured register list: \`${body.slice(0, 60)}\` is not a register id`,
+        help: 'write one id per line, e.g. `0x603000000013c103` or `ARM64_SYS_REG(3, 0, 2, 0, 3)`',
+      });
+      continue;
+    }
+    if (id !== null) ids.push(idHex(id));
+  }
+  if (diagnostics.length) return { profile: undefined, diagnostics };
+  const d: ProfileData = { name, registers: [...new Set(ids)] };
+  if (kernel) d.kernel = kernel;
+  return { profile: profileFromData(d, file), diagnostics: [] };
+}
