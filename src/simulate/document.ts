@@ -1,0 +1,91 @@
+/**
+ * Reads the build document (src/contract/build-document.ts) into machine
+ * models. Only `effective` of each machine type is used.
+ */
+import { readFileSync } from 'node:fs';
+import { BUILD_DOCUMENT_FORMAT, BUILD_DOCUMENT_VERSION, type BuildDocument, type DocMachineType } from '../contract/build-document.js';
+import type { MachineModel } from './types.js';
+
+export class DocumentError extends Error {}
+
+const HEX64 = /^0x[0-9a-fA-F]{1,16}$/;
+
+function hex(v: unknown, where: string): bigint {
+  if (typeof v !== 'string' || !HEX64.test(v)) throw new DocumentError(`${where}: expected a 0x hex string, got ${JSON.stringify(v)}`);
+  return BigInt(v);
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function arr(v: unknown, where: string): unknown[] {
+  if (!Array.isArray(v)) throw new DocumentError(`${where}: expected an array`);
+  return v;
+}
+
+export function machineFromDoc(mt: DocMachineType): MachineModel {
+  const where = `machine type ${JSON.stringify(mt.name)}`;
+  const e = mt.effective as unknown;
+  if (!isObj(e)) throw new DocumentError(`${where}: missing \`effective\``);
+  const names = new Map<bigint, string>();
+  const hidden = arr(e.hidden, `${where}.effective.hidden`).map((h, i) => {
+    if (!isObj(h)) throw new DocumentError(`${where}.effective.hidden[${i}]: expected an object`);
+    const id = hex(h.id, `${where}.effective.hidden[${i}].id`);
+    if (typeof h.name === 'string') names.set(id, h.name);
+    return id;
+  });
+  const tolerated = arr(e.tolerated, `${where}.effective.tolerated`).map((t, i) => {
+    const w = `${where}.effective.tolerated[${i}]`;
+    if (!isObj(t)) throw new DocumentError(`${w}: expected an object`);
+    const id = hex(t.id, `${w}.id`);
+    if (typeof t.name === 'string') names.set(id, t.name);
+    if (t.kind === 'one-end') return { id, kind: 'one-end' as const, mask: 0n, value: 0n };
+    if (t.kind === 'source-value') return { id, kind: 'source-value' as const, mask: hex(t.mask, `${w}.mask`), value: hex(t.value, `${w}.value`) };
+    throw new DocumentError(`${w}.kind: expected 'one-end' or 'source-value', got ${JSON.stringify(t.kind)}`);
+  });
+  const allowedCpus = arr(e.allowedCpus, `${where}.effective.allowedCpus`).map((c, i) => {
+    const w = `${where}.effective.allowedCpus[${i}]`;
+    if (!isObj(c)) throw new DocumentError(`${w}: expected an object`);
+    return {
+      midr: hex(c.midr, `${w}.midr`),
+      revidr: c.revidr === null || c.revidr === undefined ? null : hex(c.revidr, `${w}.revidr`),
+      aidr: c.aidr === null || c.aidr === undefined ? null : hex(c.aidr, `${w}.aidr`),
+    };
+  });
+  let requiresKernel: string | null = null;
+  if (e.requiresKernel !== null && e.requiresKernel !== undefined) {
+    if (!isObj(e.requiresKernel) || typeof e.requiresKernel.version !== 'string')
+      throw new DocumentError(`${where}.effective.requiresKernel: expected { version }`);
+    requiresKernel = e.requiresKernel.version;
+  }
+  return { name: mt.name, target: mt.target === 'tolerances' ? 'tolerances' : 'x-mig', hidden, tolerated, allowedCpus, requiresKernel, names };
+}
+
+/** Checks the envelope and decodes every machine type. Throws DocumentError. */
+export function machinesFromDocument(doc: unknown): MachineModel[] {
+  if (!isObj(doc)) throw new DocumentError('not a JSON object');
+  if (doc.format !== BUILD_DOCUMENT_FORMAT) throw new DocumentError(`format is ${JSON.stringify(doc.format)}, expected "${BUILD_DOCUMENT_FORMAT}"`);
+  if (doc.version !== BUILD_DOCUMENT_VERSION) throw new DocumentError(`version ${JSON.stringify(doc.version)} is not supported (expected ${BUILD_DOCUMENT_VERSION})`);
+  const mts = arr(doc.machineTypes, 'machineTypes');
+  return mts.map((mt, i) => {
+    if (!isObj(mt) || typeof mt.name !== 'string') throw new DocumentError(`machineTypes[${i}]: expected an object with a name`);
+    return machineFromDoc(mt as unknown as DocMachineType);
+  });
+}
+
+export function readBuildDocument(file: string): MachineModel[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DocumentError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new DocumentError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  return machinesFromDocument(doc as BuildDocument);
+}

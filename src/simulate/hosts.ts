@@ -1,0 +1,104 @@
+/**
+ * Hosts as the simulator sees them (HostModel), built from the catalog's host
+ * profiles (src/catalog: profiles, kernel history, registerList) or from
+ * captured register lists. This file is the only place that knows the
+ * catalog's profile API.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { loadBuiltinCatalog, type Catalog } from '../catalog/index.js';
+import { loadBuiltinProfiles, loadProfile, registerList, type HostProfile } from '../catalog/profile.js';
+import { compareVersions, loadBuiltinHistory, resolveRegisterSpec, type KernelHistory } from '../catalog/history.js';
+import { simulateCodes } from './codes.js';
+import { identityRegs } from './messages.js';
+import type { HostModel } from './types.js';
+
+export type { HostModel } from './types.js';
+
+/** Identity registers userspace may change on this kernel, from the history's `writable` entries. */
+function writableIds(profile: HostProfile, history: KernelHistory, catalog: Catalog): bigint[] | undefined {
+  if (profile.accel !== 'kvm' || !profile.kernel || history.writable.length === 0) return undefined;
+  const out: bigint[] = [];
+  for (const w of history.writable) {
+    const id = resolveRegisterSpec(catalog, w.register);
+    if (id !== undefined && identityRegs.includes(id) && compareVersions(profile.kernel, w.since) >= 0) out.push(id);
+  }
+  return out;
+}
+
+/** Converts a catalog profile. Throws Error when its register list cannot be computed. */
+export function hostFromProfile(profile: HostProfile, catalog: Catalog = loadBuiltinCatalog(), history: KernelHistory = loadBuiltinHistory()): HostModel {
+  const regs = registerList(profile, catalog, history);
+  const cpu = profile.cpu;
+  const h: { -readonly [K in keyof HostModel]: HostModel[K] } = {
+    name: profile.name,
+    accel: profile.accel,
+    kernel: profile.kernel ?? null,
+    qemu: profile.qemu ?? null,
+    cpu: {
+      midr: BigInt(cpu?.midr ?? 0),
+      revidr: BigInt(cpu?.revidr ?? 0),
+      aidr: BigInt(cpu?.aidr ?? 0),
+      ...(cpu?.name !== undefined ? { name: cpu.name } : {}),
+    },
+    regs,
+  };
+  if (profile.description !== undefined) h.description = profile.description;
+  if (profile.flavour !== undefined) h.flavour = profile.flavour;
+  const w = writableIds(profile, history, catalog);
+  if (w !== undefined) h.writable = w;
+  return h;
+}
+
+/** The catalog's built-in host profiles, sorted by name. */
+export function builtinHosts(): HostModel[] {
+  return loadBuiltinProfiles().map((p) => hostFromProfile(p));
+}
+
+const PROFILE_FILE = /\.(ya?ml|json|txt|list)$/i;
+
+/** Reads profiles or captured lists from files and directories (a directory: every profile file in it, sorted). */
+export function loadHosts(paths: readonly string[], catalog: Catalog = loadBuiltinCatalog()): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
+  const hosts: HostModel[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      diagnostics.push(bad(p, `cannot read host profile ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of readdirSync(p).filter((n) => PROFILE_FILE.test(n)).sort()) files.push(join(p, f));
+    } else files.push(p);
+  }
+  for (const f of files) {
+    const r = loadProfile(f, { catalog });
+    diagnostics.push(...r.diagnostics);
+    if (!r.profile) continue;
+    try {
+      hosts.push(hostFromProfile(r.profile, catalog));
+    } catch (e) {
+      diagnostics.push(bad(f, `host profile ${f}: ${(e as Error).message}`));
+    }
+  }
+  const seen = new Set<string>();
+  for (const h of hosts) {
+    if (seen.has(h.name))
+      diagnostics.push({
+        code: simulateCodes.MTC4008.code,
+        severity: 'error',
+        message: `two host profiles are named \`${h.name}\``,
+        help: 'host names must be unique; rename one profile',
+      });
+    seen.add(h.name);
+  }
+  return { hosts, diagnostics };
+}
+
+function bad(file: string, message: string): Diagnostic {
+  return { code: simulateCodes.MTC4002.code, severity: 'error', file, message };
+}
