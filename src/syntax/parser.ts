@@ -106,11 +106,14 @@ class MtcParser extends EmbeddedActionsParser {
   /** Top-level statements parsed so far; kept outside the rule so that an aborted parse keeps them. */
   statements: A.TopStatement[] = [];
 
-  constructor() {
+  constructor(validateGrammar: boolean) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: true,
       maxLookahead: 1,
       errorMessageProvider: messages,
+      // Grammar validation costs start-up time on every run; a test builds a
+      // validating instance so that grammar mistakes are still caught.
+      skipValidations: !validateGrammar,
     });
     this.performSelfAnalysis();
   }
@@ -832,8 +835,13 @@ export function editDistance(a: string, b: string): number {
 
 let instance: MtcParser | undefined;
 function parserInstance(): MtcParser {
-  instance ??= new MtcParser();
+  instance ??= new MtcParser(false);
   return instance;
+}
+
+/** Builds a parser with Chevrotain's grammar validations on; throws on a grammar defect (for tests). */
+export function validateGrammar(): void {
+  new MtcParser(true);
 }
 
 const lexer = new Lexer(T.allTokens as TokenType[], {

@@ -49,3 +49,10 @@ describe('grammar artifacts', () => {
     }
   });
 });
+
+describe('grammar validity', () => {
+  it('passes all of Chevrotain\'s grammar validations (skipped at run time for speed)', async () => {
+    const { validateGrammar } = await import('../../src/syntax/parser.js');
+    expect(() => validateGrammar()).not.toThrow();
+  });
+});
