@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { loadCatalog } from '../load.js';
+import { describeTimeline, loadBuiltinHistory, loadHistory } from '../history.js';
+import { classOfId, describeFields, idHex, qemuName } from '../regid.js';
+import { suggestNames } from '../catalog.js';
+import { sanitize } from '../../diagnostics/render.js';
+import { resolveUserRegister, ruleMentions } from './shared.js';
+
+export interface DecodeOptions {
+  readonly format?: string;
+  readonly catalog?: string[];
+  readonly history?: string;
+  readonly rules?: string[];
+}
+
+/** `mtc decode <id|name|tuple>...`: everything about each register. Exit 0, 1 if one is unknown, 2 on usage errors. */
+export async function run(args: readonly string[], opts: DecodeOptions, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const format = opts.format ?? 'human';
+  if (format !== 'human' && format !== 'json') {
+    err(`error[MTC9004]: --format must be one of human, json, not \`${format}\`\n`);
+    return 2;
+  }
+  if (args.length === 0) {
+    err('error[MTC9004]: give at least one register: an id, a name or a tuple\n');
+    return 2;
+  }
+  const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
+  let history = loadBuiltinHistory();
+  const loadDiags = [...diagnostics];
+  if (opts.history) {
+    const h = loadHistory(opts.history, { catalog });
+    history = h.history;
+    loadDiags.push(...h.diagnostics);
+  }
+  for (const d of loadDiags) err(`${d.severity}[${d.code}]: ${d.file ?? ''}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+  if (loadDiags.some((d) => d.severity === 'error')) return 1;
+
+  const ids = new Map<string, bigint | undefined>();
+  for (const a of args) ids.set(a, resolveUserRegister(catalog, a));
+  const rulePaths = opts.rules ?? (existsSync('rules') ? ['rules'] : []);
+  const mentions = rulePaths.length ? ruleMentions(catalog, rulePaths, new Set([...ids.values()].filter((x): x is bigint => x !== undefined))) : new Map();
+  let status = 0;
+  const json: unknown[] = [];
+  for (const a of args) {
+    const id = ids.get(a);
+    if (id === undefined || classOfId(id) === undefined) {
+      status = 1;
+      const sug = suggestNames(catalog, a, 3);
+      const msg = id !== undefined ? `\`${a}\` is not a valid arm/arm64 register id` : `unknown register \`${a}\`${sug.length ? `; similar names: ${sug.join(', ')}` : ''}`;
+      if (format === 'json') json.push({ input: a, error: msg, suggestions: sug });
+      else err(`error[MTC2001]: ${sanitize(msg)}\n`);
+      continue;
+    }
+    const info = catalog.lookupId(id);
+    const kernels = describeTimeline(history, catalog, id);
+    const rules = (mentions.get(id) ?? []) as { file: string; line: number; column: number; machine: string; kind: string; text: string }[];
+    if (format === 'json') {
+      json.push({
+        input: a,
+        id: idHex(id),
+        name: info?.name ?? null,
+        aliases: info?.aliases ?? [],
+        class: classOfId(id),
+        encoding: info?.encoding ?? null,
+        fields: describeFields(id),
+        qemuName: qemuName(id),
+        feature: info?.feature ?? null,
+        description: info?.description ?? null,
+        source: info?.source ?? null,
+        kernels,
+        rules,
+      });
+      continue;
+    }
+    const lines: string[] = [];
+    lines.push(`${info?.name ?? '(not in the catalog)'}  ${idHex(id)}`);
+    const row = (k: string, v: string | undefined) => {
+      if (v) lines.push(`  ${(k + ':').padEnd(12)}${sanitize(v)}`);
+    };
+    row('aliases', info?.aliases.join(', '));
+    row('class', classOfId(id));
+    row('encoding', info?.encoding);
+    row('fields', describeFields(id));
+    row('qemu name', qemuName(id));
+    row('feature', info?.feature);
+    row('about', info?.description);
+    if (info?.source && info.source !== 'builtin') row('catalog', info.source);
+    kernels.forEach((k, i) => lines.push(`  ${(i === 0 ? 'kernels:' : '').padEnd(12)}${sanitize(k)}`));
+    if (rules.length === 0) row('rules', rulePaths.length ? `no rule in ${rulePaths.join(', ')} mentions it` : 'no rules directory');
+    rules.forEach((r, i) => lines.push(`  ${(i === 0 ? 'rules:' : '').padEnd(12)}${r.file}:${r.line}:${r.column}  ${r.machine}: ${sanitize(r.text)}`));
+    out(lines.join('\n') + '\n\n');
+  }
+  if (format === 'json') out(JSON.stringify(json, null, 2) + '\n');
+  return status;
+}

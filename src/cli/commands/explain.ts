@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import type { SetExit } from './index.js';
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('explain')
+    .description('explain a QEMU migration failure log: name each register, say why the hosts differ, print the rule to add')
+    .argument('[log]', 'log file, or - for standard input (default: standard input)')
+    .option('-m, --machine <machine>', 'machine type the suggested rule is for (e.g. virt-10.1)')
+    .option('--target <target>', 'QEMU interface of the suggested rule: x-mig or tolerances', 'x-mig')
+    .option('--from <profile>', 'source host profile (built-in name, profile YAML or captured list), to name registers behind "Invalid value"')
+    .option('--to <profile>', 'destination host profile')
+    .option('--catalog <file...>', 'extra register catalog files')
+    .option('--history <file>', 'kernel history file that extends the built-in one')
+    .option('-f, --format <format>', 'output format: human or json', 'human')
+    .action(async (log: string | undefined, opts: { machine?: string; target?: string; from?: string; to?: string; catalog?: string[]; history?: string; format?: string }) => {
+      const impl = await import('../../catalog/commands/explain.js');
+      setExit(await impl.run(log, opts));
+    });
+}
