@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { register as check } from './check.js';
 import { register as fmt } from './fmt.js';
+import { register as decode } from './decode.js';
+import { register as explain } from './explain.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -9,4 +11,6 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, setExit: SetExit): void {
   check(program, setExit);
   fmt(program, setExit);
+  decode(program, setExit);
+  explain(program, setExit);
 }
