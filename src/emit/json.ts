@@ -1,0 +1,94 @@
+/**
+ * The build document (out/mtc-build.json) from the model and the plan, per
+ * src/contract/build-document.ts. Keys are written in a fixed order and
+ * every list is sorted by the model, so the output is byte-for-byte stable.
+ */
+import {
+  BUILD_DOCUMENT_FORMAT,
+  BUILD_DOCUMENT_VERSION,
+  type BuildDocument,
+  type DocAllowedCpu,
+  type DocCompatProp,
+  type DocMachineType,
+  type DocProvenance,
+  type DocRuleSet,
+  type DocToleranceCall,
+} from '../contract/build-document.js';
+import type { Model, Provenance, RuleSet } from '../resolve/model.js';
+import { VERSION } from '../version.js';
+import { decodeMidr, hex } from './midr.js';
+import { applyPlan, idHex16, type BuildPlan } from './plan.js';
+
+function prov(p: Provenance): DocProvenance {
+  return {
+    origin: p.origin,
+    reason: p.reason ?? null,
+    refs: p.refs.map((r) => ({ kind: r.kind, value: r.value, url: r.url ?? null })),
+    kernels: p.kernels ? { from: p.kernels.from ?? null, to: p.kernels.to ?? null } : null,
+    source: { file: p.source.file, line: p.source.line, column: p.source.column },
+  };
+}
+
+function cpu(c: RuleSet['allowedCpus'][number]): DocAllowedCpu {
+  const d = decodeMidr(c.midr);
+  return {
+    ...prov(c),
+    midr: hex(Number(c.midr), 8),
+    revidr: c.revidr !== undefined ? idHex16(c.revidr) : null,
+    aidr: c.aidr !== undefined ? idHex16(c.aidr) : null,
+    implementer: d.implementerName ?? null,
+    part: d.partName ?? null,
+  };
+}
+
+function ruleSet(s: RuleSet): DocRuleSet {
+  return {
+    hidden: s.hidden.map((h) => ({ ...prov(h), id: idHex16(h.id), name: h.name ?? null })),
+    tolerated: s.tolerated.map((t) => ({
+      ...prov(t),
+      id: idHex16(t.id),
+      name: t.name ?? null,
+      kind: t.kind,
+      mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
+      value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
+    })),
+    properties: s.properties.map((p) => ({ ...prov(p), driver: p.driver, property: p.property, value: p.value })),
+    allowedCpus: s.allowedCpus.map(cpu),
+    requiresKernel: s.requiresKernel ? { ...prov(s.requiresKernel), version: s.requiresKernel.version } : null,
+  };
+}
+
+export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
+  const machineTypes: DocMachineType[] = model.machines.map((m) => {
+    const applied = applyPlan(plan, m.name);
+    const compatProps: DocCompatProp[] = applied.props.map((p) => ({ 'qom-type': p.driver, property: p.property, value: p.value }));
+    const tolerances: DocToleranceCall[] =
+      m.target === 'tolerances'
+        ? (applied.tolerance?.calls ?? []).map((c) => ({ id: idHex16(c.id), mask: idHex16(c.mask), value: idHex16(c.value), type: c.type }))
+        : [];
+    return {
+      name: m.name,
+      family: m.family,
+      version: m.version && m.version.length > 0 ? m.version.join('.') : null,
+      inherits: m.inherits ?? null,
+      chain: [...m.chain],
+      target: m.target,
+      source: { file: m.source.file, line: m.source.line, column: m.source.column },
+      own: ruleSet(m.own),
+      effective: ruleSet(m.effective),
+      compatProps,
+      tolerances,
+    };
+  });
+  return {
+    format: BUILD_DOCUMENT_FORMAT,
+    version: BUILD_DOCUMENT_VERSION,
+    generator: { name: 'mtc', version: VERSION },
+    sources: model.files.map((f) => ({ path: f.path, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    machineTypes,
+  };
+}
+
+export function emitJson(model: Model, plan: BuildPlan): string {
+  return JSON.stringify(buildDocument(model, plan), null, 2) + '\n';
+}
