@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { MapCatalog, entryFromData, type RegisterEntryData } from './catalog.js';
+import { packageRootUrl } from '../util/package-root.js';
 
-/** Repository/package root: src/catalog/ and dist/catalog/ are both two levels below it. */
-export const packageRoot = new URL('../../', import.meta.url);
+/** Repository/package root, found from this module wherever it was built or bundled to. */
+export const packageRoot = packageRootUrl();
 
 let cached: MapCatalog | undefined;
 
