@@ -1,0 +1,49 @@
+import type { ValidationContext } from '../validate/rule.js';
+import { compileHistory, loadBuiltinHistory, presenceAt, type CompiledHistory, type KernelHistory, type PresenceChange } from './history.js';
+
+/** `ctx.extras` key under which `mtc check --history` passes a KernelHistory. */
+export const HISTORY_EXTRA = 'catalog.history';
+
+export function historyOf(ctx: ValidationContext): CompiledHistory {
+  const h = (ctx.extras.get(HISTORY_EXTRA) as KernelHistory | undefined) ?? loadBuiltinHistory();
+  return compileHistory(h, ctx.catalog);
+}
+
+/** The kernel range the history implies for a register that some kernels list differently. */
+export interface ImpliedRange {
+  /** `hide`: the release that added it; `tolerate`: the era in which it was listed for everyone before being gated. */
+  readonly from: string;
+  readonly to?: string;
+  readonly changes: readonly PresenceChange[];
+  readonly unverified: boolean;
+}
+
+export function impliedRange(h: CompiledHistory, id: bigint): ImpliedRange | undefined {
+  const t = h.timelines.get(id);
+  if (!t) return undefined;
+  const mainline = t.changes.filter((c) => !c.flavours);
+  const first = mainline.find((c) => c.when === 'always') ?? mainline.find((c) => c.when !== 'never');
+  if (!first) return undefined;
+  const later = mainline.find((c) => mainline.indexOf(c) > mainline.indexOf(first) && c.when !== 'always');
+  const rel = h.history.releases;
+  const used = later ? [first, later] : [first];
+  const unverified = used.some((c) => c.unverified === true);
+  if (!later) return { from: first.since, changes: used, unverified };
+  const i = rel.indexOf(later.since);
+  return { from: first.since, to: i > 0 ? rel[i - 1] : later.since, changes: used, unverified };
+}
+
+/** Whether every release of the history lists the register the same way (so hiding/tolerating it changes nothing). */
+export function listedUniformly(h: CompiledHistory, id: bigint): 'always' | 'never' | undefined {
+  if (h.tcg.has(id)) return undefined;
+  const t = h.timelines.get(id);
+  if (!t) return 'never';
+  const seen = new Set<string>();
+  for (const r of h.history.releases) seen.add(presenceAt(t, r).when);
+  for (const c of t.changes) seen.add(c.when);
+  if (seen.size === 1) {
+    const only = [...seen][0];
+    return only === 'always' || only === 'never' ? only : undefined;
+  }
+  return undefined;
+}
