@@ -842,12 +842,23 @@ function parserInstance(): MtcParser {
 /** Builds a parser with Chevrotain's grammar validations on; throws on a grammar defect (for tests). */
 export function validateGrammar(): void {
   new MtcParser(true);
+  makeLexer(true);
 }
 
-const lexer = new Lexer(T.allTokens as TokenType[], {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: false,
-});
+function makeLexer(validate: boolean): Lexer {
+  return new Lexer(T.allTokens as TokenType[], {
+    positionTracking: 'onlyOffset',
+    ensureOptimizations: validate,
+    // As for the parser: validated by a test, not on every start.
+    skipValidations: !validate,
+  });
+}
+
+let lexerInstance: Lexer | undefined;
+function lexerSingleton(): Lexer {
+  lexerInstance ??= makeLexer(false);
+  return lexerInstance;
+}
 
 export interface ParseResult {
   readonly ast: A.File;
@@ -882,15 +893,19 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
     });
     return { ast: emptyFile(), source, diagnostics };
   }
-  const lexed = lexer.tokenize(source.text);
-  // The lexer has a catch-all token, so it never reports errors; keep the check for safety.
+  const lexed = lexerSingleton().tokenize(source.text);
+  // Characters no token matches: Chevrotain drops each run of them and reports it once.
   for (const e of lexed.errors) {
+    const text = source.text.slice(e.offset, e.offset + e.length);
+    const shown = text.length > 16 ? text.slice(0, 16) + '...' : text;
     diagnostics.push({
       code: 'MTC0001',
       severity: 'error',
-      message: 'invalid text',
+      message: `invalid character${text.length > 1 ? 's' : ''} ${JSON.stringify(shown)}`,
       file: path,
       span: source.span(e.offset, e.offset + e.length),
+      label: 'not part of the language',
+      help: text.startsWith('#') || text.startsWith('/*') ? 'comments start with `//`' : 'remove it',
     });
   }
   if (lexed.tokens.length > limits.maxTokens) {
@@ -906,19 +921,6 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
   }
   const tokens: IToken[] = [];
   for (const tok of lexed.tokens) {
-    if (tok.tokenType === T.Invalid) {
-      const shown = tok.image.length > 16 ? tok.image.slice(0, 16) + '...' : tok.image;
-      diagnostics.push({
-        code: 'MTC0001',
-        severity: 'error',
-        message: `invalid character${tok.image.length > 1 ? 's' : ''} ${JSON.stringify(shown)}`,
-        file: path,
-        span: source.span(tok.startOffset, tokenEnd(tok)),
-        label: 'not part of the language',
-        help: tok.image.startsWith('#') || tok.image.startsWith('/*') ? 'comments start with `//`' : 'remove it',
-      });
-      continue;
-    }
     if (tok.tokenType === T.UnterminatedString) {
       diagnostics.push({
         code: 'MTC0002',

@@ -87,14 +87,6 @@ export const Eq = createToken({ name: 'Eq', pattern: /=/, categories: [Any] });
 export const Amp = createToken({ name: 'Amp', pattern: /&/, categories: [Any] });
 export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, categories: [Any] });
 
-/** Anything else: a run of characters that cannot start a token. Reported, then skipped. */
-export const Invalid = createToken({
-  name: 'Invalid',
-  pattern: /[^ \t\r\n\f\v\u00a0\ufeffA-Za-z0-9_"{}(),;=&./]+|[\s\S]/,
-  categories: [Any],
-  line_breaks: true,
-});
-
 export const keywordTokens: readonly TokenType[] = [
   Machine, Inherits, Include, Target, Hide, Tolerate, Set, Allow, Cpu, Revidr, Aidr, Requires,
   Kernel, Since, When, Value, Sysreg,
@@ -118,7 +110,6 @@ export const allTokens: readonly TokenType[] = [
   Eq,
   Amp,
   DotDot,
-  Invalid,
   Any,
   AttrName,
 ];
@@ -139,8 +130,6 @@ export function describeTokenType(t: TokenType): string {
       return 'anything';
     case 'AttrName':
       return 'an attribute name';
-    case 'Invalid':
-      return 'invalid text';
     default: {
       const p = t.PATTERN;
       if (p instanceof RegExp) return `\`${p.source.replace(/\\/g, '')}\``;
