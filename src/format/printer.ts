@@ -6,7 +6,7 @@ import { attributeRank } from './normalize.js';
 import { handleComments, isIgnoreComment, locEnd, locStart, type AttachingComment } from './comments.js';
 import { separateLineComments } from './separate-comments.js';
 
-const { group, indent, join, line, hardline } = docs.builders;
+const { align, group, indent, join, line, hardline, lineSuffix } = docs.builders;
 
 type Node = A.AnyNode;
 type Path = AstPath<Node>;
@@ -46,6 +46,17 @@ export function isNextLineEmpty(text: string, offset: number): boolean {
   return text[i] === '\n' || text[i] === '\r';
 }
 
+/** True when the line before the one holding `offset` is blank. */
+export function isPreviousLineEmpty(text: string, offset: number): boolean {
+  let i = offset - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  if (text[i] !== '\n' && text[i] !== '\r') return false;
+  if (text[i] === '\n' && text[i - 1] === '\r') i--;
+  i--;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 ? false : text[i] === '\n' || text[i] === '\r';
+}
+
 function commentsOf(node: Node): AttachingComment[] {
   return ((node as { comments?: AttachingComment[] }).comments ?? []);
 }
@@ -80,26 +91,56 @@ function printStatements(path: Path, options: Options, print: Print, key: 'state
     if (i < list.length - 1) {
       parts.push(hardline);
       const next: Node = list[i + 1]!;
-      if (key === 'statements' && (node.kind === 'Machine' || next.kind === 'Machine')) parts.push(hardline);
+      if (key === 'statements' && separatedMachines(node, next)) parts.push(hardline);
       else if (isNextLineEmpty(options.originalText, locEnd(node))) parts.push(hardline);
     }
   }, key);
   return parts;
 }
 
-/** ` {` block of a machine or a rule, with the comment that may follow `{` on its line. */
+/** A blank line always sets a machine type apart, except between two bodyless ones (`machine virt-9.2;`). */
+function separatedMachines(a: Node, b: Node): boolean {
+  const body = (n: Node) => n.kind === 'Machine' && !n.bodyless;
+  return body(a) || body(b) || (a.kind === 'Machine') !== (b.kind === 'Machine');
+}
+
+/**
+ * Column, relative to the statement, at which a string's first piece starts,
+ * when it is easy to know: continuation pieces are aligned under it.
+ */
+function stringColumn(path: Path): number | undefined {
+  const parent = path.parent as Node | null;
+  if (!parent) return undefined;
+  switch (parent.kind) {
+    case 'Attribute':
+      return path.key === 'values' && path.index === 0 ? parent.name.name.length + 1 : undefined;
+    case 'Include':
+      return 'include '.length;
+    case 'SetProperty':
+      return parent.target ? `set ${parent.target.name} = `.length : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * ` {` block of a machine or a rule. A comment that followed `{` on its line
+ * stays there; it is a line suffix like every other end-of-line comment, so
+ * that separateLineComments can keep it apart from another one.
+ */
 function printBlock(node: Node, items: Doc[], text: string): Doc {
   const open = dangling(node, 'open');
   const body = dangling(node, 'body');
   const inner: Doc[] = [...items];
-  if (body.length) inner.push(printDangling(body, text));
-  return [
-    ' {',
-    open.length ? [' ', printDangling(open, text)] : '',
-    inner.length ? indent([hardline, join(hardline, inner)]) : '',
-    hardline,
-    '}',
-  ];
+  if (body.length) {
+    const blankBefore = items.length > 0 && isPreviousLineEmpty(text, locStart(body[0]!));
+    inner.push([blankBefore ? hardline : '', printDangling(body, text)]);
+  }
+  const openDoc = open.map((c) => {
+    c.printed = true;
+    return lineSuffix([' ', printCommentText(c)]);
+  });
+  return [' {', indent([openDoc, inner.length ? [hardline, join(hardline, inner)] : '']), hardline, '}'];
 }
 
 type RuleNode = A.Hide | A.Tolerate | A.SetProperty | A.Allow | A.Requires;
@@ -222,8 +263,12 @@ function genericPrint(path: Path, options: Options, print: Print): Doc {
       return [node.space, '(', join(', ', path.map(() => print(), 'fields')), ')'];
     case 'Identifier':
       return node.name;
-    case 'StringLiteral':
-      return node.pieces.length > 1 ? group(indent(join(line, [...node.pieces]))) : (node.pieces[0] ?? '""');
+    case 'StringLiteral': {
+      if (node.pieces.length <= 1) return node.pieces[0] ?? '""';
+      const col = stringColumn(path);
+      const pieces = join(line, [...node.pieces]);
+      return group(col === undefined ? indent(pieces) : align(col, pieces));
+    }
     case 'NumberLiteral':
       return formatNumber(node, numberStyle(path));
     case 'Version':
@@ -255,6 +300,10 @@ export const printer: Printer<Node> = {
   handleComments,
   hasPrettierIgnore(path) {
     const node = path.node;
-    return statementKinds.has(node.kind) && commentsOf(node).some((c) => c.leading && isIgnoreComment(c));
+    // Only a comment written before the statement: one moved out of its head is not a directive.
+    return (
+      statementKinds.has(node.kind) &&
+      commentsOf(node).some((c) => c.leading && isIgnoreComment(c) && locEnd(c) <= locStart(node))
+    );
   },
 };
