@@ -12,6 +12,7 @@ import { target } from './rules/target.js';
 import { valueTest } from './rules/value-test.js';
 import { registerEncoding } from './rules/register-encoding.js';
 import { propertyName } from './rules/property-name.js';
+import { catalogRules } from './rules/catalog-index.js';
 
 /** Every validation rule, structural first, then catalog-based. */
 export const allRules: readonly ValidationRule[] = [
@@ -27,6 +28,7 @@ export const allRules: readonly ValidationRule[] = [
   invalidMidr,
   repeatedRule,
   hiddenAndTolerated,
+  ...catalogRules,
 ];
 
 /** Runs the rules of one stage. */
