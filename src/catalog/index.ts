@@ -56,3 +56,4 @@ export {
   type RegisterTimeline,
 } from './history.js';
 export { registerList, loadBuiltinProfiles, loadProfile, findProfile, profileFromData, type HostProfile } from './profile.js';
+export { importSysregFile, importSysregCatalogYaml } from './import-sysreg.js';
