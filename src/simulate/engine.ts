@@ -86,8 +86,12 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
     notes.push(
       `${plainUnexpected.map(dName).join(', ')} ${plainUnexpected.length === 1 ? 'is' : 'are'} ${onlySrc}, and ${machine.name} neither hides nor tolerates ${plainUnexpected.length === 1 ? 'it' : 'them'}: hide ${plainUnexpected.length === 1 ? 'it' : 'them'} (newer kernel added ${plainUnexpected.length === 1 ? 'it' : 'them'}) or tolerate ${plainUnexpected.length === 1 ? 'it' : 'them'} (older kernel listed ${plainUnexpected.length === 1 ? 'it' : 'them'}).`,
     );
-  for (const a of accepted)
-    notes.push(`${dName(a.id)} is only on the source; ${machine.name} tolerates it (${a.kind === 'one-end' ? 'one end only' : 'value test passed'}), so the destination ignores it.`);
+  if (accepted.length > 0) {
+    const one = accepted.length === 1;
+    const kinds = new Set(accepted.map((a) => a.kind));
+    const how = [...kinds].map((k) => (k === 'one-end' ? 'on one end only' : 'when the value test passes')).join(' or ');
+    notes.push(`${accepted.map((a) => dName(a.id)).join(', ')} ${one ? 'is' : 'are'} only on the source; ${machine.name} tolerates ${one ? 'it' : 'them'} (${how}), so the destination ignores ${one ? 'it' : 'them'}.`);
+  }
   if (missing.length > 0)
     notes.push(`${missing.map(dName).join(', ')} ${missing.length === 1 ? 'is' : 'are'} listed by ${hostLabel(dst)} but not sent by ${hostLabel(src)}: ${missing.length === 1 ? 'it keeps its' : 'they keep their'} reset value${missing.length === 1 ? '' : 's'} on the destination.`);
 

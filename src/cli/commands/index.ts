@@ -4,6 +4,7 @@ import { register as build } from './build.js';
 import { register as fmt } from './fmt.js';
 import { register as decode } from './decode.js';
 import { register as explain } from './explain.js';
+import { register as simulate } from './simulate.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   fmt(program, setExit);
   decode(program, setExit);
   explain(program, setExit);
+  simulate(program, setExit);
 }

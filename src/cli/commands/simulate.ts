@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import type { SetExit } from './index.js';
+import type { SimulateCliOptions } from '../../simulate/command.js';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('simulate')
+    .description(
+      'predict live migration between host profiles for each machine type of a build document (matrix of ok, warn, unsafe, unsupported, fail); exit 0 ok, 1 when a --policy/--require requirement fails, 2 on usage errors',
+    )
+    .option('--build <file>', 'build document written by `mtc build`', 'out/mtc-build.json')
+    .option('--hosts <paths...>', 'host profiles, captured register lists or directories of them (default: the built-in profiles)')
+    .option('--machine <names...>', 'machine types to simulate (default: all)')
+    .option('--qemu <version>', 'destination QEMU generation for KVM hosts: 10.2 (length check, stops at the first unexpected register) or 11.0', '10.2')
+    .option('--policy <file>', 'YAML policy: what must migrate (schema/policy.schema.json)')
+    .option('--require <spec>', 'a requirement, e.g. "virt-10.1: 6.6,6.12,6.15,6.18" [both|forward|backward] (repeatable)', collect)
+    .option('--reg-value <reg=value>', 'source value of a register for tolerance value tests, e.g. KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1 (repeatable; default: reset value 0)', collect)
+    .option('--no-tolerated-room', 'QEMU <= 10.2: do not count tolerated registers in the cpreg length check')
+    .option('-f, --format <format>', 'text, markdown, json or html', 'text')
+    .option('-o, --out <file>', 'write the output to a file instead of stdout')
+    .action(async (opts: SimulateCliOptions) => {
+      const impl = await import('../../simulate/command.js');
+      setExit(await impl.runSimulate(opts));
+    });
+}
