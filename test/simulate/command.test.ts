@@ -1,0 +1,140 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
+import { simulate, parseRegValues, parseQemu } from '../../src/simulate/command.js';
+import { parseRequireFlag, parsePolicyText, selectHosts } from '../../src/simulate/policy.js';
+import { main } from '../../src/cli/main.js';
+import { BMAP2, fixtureDir, seedsBuild } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+const schema = JSON.parse(readFileSync(new URL('../../schema/simulate.schema.json', import.meta.url), 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('mtc simulate: JSON output', () => {
+  it('validates against schema/simulate.schema.json and carries the matrix', () => {
+    const run = simulate({ build: seedsBuild, format: 'json', require: ['virt-10.1: n1-6.12,n1-6.13'] });
+    const doc = JSON.parse(run.output);
+    const ok = validate(doc);
+    expect(validate.errors ?? null).toBeNull();
+    expect(ok).toBe(true);
+    expect(doc.machineTypes.map((m: { name: string }) => m.name)).toEqual(['bare', 'virt-10.2', 'virt-10.1', 'rhel-tol', 'rhel-cpus']);
+    const bare = doc.machineTypes[0];
+    const hosts = doc.hosts.map((h: { name: string }) => h.name);
+    const s = hosts.indexOf('n1-6.12');
+    const d = hosts.indexOf('n1-6.13');
+    expect(bare.matrix[s][d]).toBe('fail');
+    expect(doc.machineTypes[2].matrix[s][d]).toBe('ok');
+    expect(doc.policy.passed).toBe(true);
+  });
+  it('the schema rejects a document with a bad outcome (the test can fail)', () => {
+    const run = simulate({ build: seedsBuild, format: 'json', machine: ['bare'] });
+    const doc = JSON.parse(run.output);
+    doc.machineTypes[0].matrix[0][0] = 'maybe';
+    expect(validate(doc)).toBe(false);
+  });
+});
+
+describe('mtc simulate: policies and exit codes', () => {
+  it('exit 0 when the policy holds, 1 when it fails', async () => {
+    const good = await cli(['simulate', '--build', seedsBuild, '--machine', 'virt-10.1', '--policy', fixtureDir + 'policy-ok.yaml']);
+    expect(good.code).toBe(0);
+    expect(good.stderr).toContain('policy: passed');
+    const bad = await cli(['simulate', '--build', seedsBuild, '--require', 'bare: n1-6.12,n1-6.13']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[MTC4005]');
+    expect(bad.stderr).toMatch(/n1-6.12 → n1-6.13 is `fail`/);
+  });
+  it('direction forward checks only older -> newer', () => {
+    expect(simulate({ build: seedsBuild, require: ['bare: n1-6.13,n1-6.15 forward'] }).exitCode).toBe(0);
+    expect(simulate({ build: seedsBuild, require: ['bare: n1-6.13,n1-6.15 backward'] }).exitCode).toBe(1);
+  });
+  it('exit 2 on usage errors: bad policy, unknown machine, bad build, bad format, bad reg value', async () => {
+    const bad = await cli(['simulate', '--build', seedsBuild, '--policy', fixtureDir + 'policy-bad.yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('MTC4004');
+    const mt = await cli(['simulate', '--build', seedsBuild, '--machine', 'virt-10.9']);
+    expect(mt.code).toBe(2);
+    expect(mt.stderr).toContain('MTC4003');
+    expect((await cli(['simulate', '--build', fixtureDir + 'nope.json'])).stderr).toContain('MTC4001');
+    expect((await cli(['simulate', '--build', seedsBuild, '--format', 'pdf'])).code).toBe(2);
+    const rv = await cli(['simulate', '--build', seedsBuild, '--reg-value', 'NOPE=1']);
+    expect(rv.code).toBe(2);
+    expect(rv.stderr).toContain('MTC4006');
+    const host = await cli(['simulate', '--build', seedsBuild, '--require', 'bare: n1-6.12,n9-9.9']);
+    expect(host.code).toBe(2);
+    expect(host.stderr).toContain('MTC4009');
+  });
+  it('parses --require, policies and host selectors', () => {
+    const r = parseRequireFlag('virt-10.1: 6.6,6.12,6.15,6.18');
+    expect(r).toMatchObject({ machine: 'virt-10.1', hosts: ['6.6', '6.12', '6.15', '6.18'], direction: 'both', accept: ['ok', 'warn'] });
+    expect(() => parseRequireFlag('virt-10.1 6.6')).toThrow();
+    expect(parsePolicyText('format: 1\nrequire:\n  - machine: m\n    hosts: ["a", "b"]\n    accept: [ok, unsafe]\n', 'p.yaml')[0].accept).toEqual(['ok', 'unsafe']);
+    expect(() => parsePolicyText('format: 1\nrequire: []\n', 'p.yaml')).toThrow(/not a valid policy/);
+    const hosts = simulate({ build: seedsBuild, machine: ['bare'] }).report.hosts;
+    expect(selectHosts('6.12', hosts).map((i) => hosts[i].name)).toEqual(['ampereone-6.12', 'n1-6.12']);
+    expect(selectHosts('n1-6.12-stable', hosts).map((i) => hosts[i].name)).toEqual(['n1-6.12-stable']);
+    expect(selectHosts('10.0', hosts).map((i) => hosts[i].name)).toEqual(['tcg-qemu-10.0']);
+  });
+  it('parses --reg-value and --qemu', () => {
+    expect(parseRegValues(['KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1'])).toEqual(new Map([[BMAP2, 1n]]));
+    expect(parseRegValues(['0x6030000000160003=2'])).toEqual(new Map([[BMAP2, 2n]]));
+    expect(() => parseRegValues(['KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1ffffffffffffffff'])).toThrow();
+    expect(parseQemu('10.1')).toBe('10.2');
+    expect(parseQemu('11.0')).toBe('11.0');
+    expect(() => parseQemu('eleven')).toThrow();
+  });
+  it('--reg-value changes a source-value tolerance outcome', () => {
+    const base = { build: seedsBuild, machine: ['rhel-tol'], require: ['rhel-tol: n1-6.15,n1-6.13 backward'] };
+    expect(simulate(base).exitCode).toBe(0);
+    expect(simulate({ ...base, regValue: ['KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1'], qemu: '11.0' }).exitCode).toBe(1);
+  });
+});
+
+describe('mtc simulate: hosts and text/markdown output', () => {
+  it('reads captured lists from a directory and explains the failure with QEMU lines', () => {
+    const run = simulate({ build: seedsBuild, hosts: [fixtureDir + 'hosts'], machine: ['bare'], qemu: '11.0' });
+    expect(run.report.hosts.map((h) => h.name)).toEqual(['cap-new', 'cap-old']);
+    expect(run.output).toContain('cap-old → cap-new: fails');
+    expect(run.output).toContain('qemu-system-aarch64: kvm_arm_cpu_post_load Unexpected register in input stream: 0 0x603000000013c103 op0:3 op1:0 crn:2 crm:0 op2:3');
+    expect(run.output).not.toContain('\u001b[');
+  });
+  it('bad host profile: exit 2 with a diagnostic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtc-sim-'));
+    const f = join(dir, 'bad.json');
+    require('node:fs').writeFileSync(f, '{ "registers": ["not-an-id"] }');
+    const r = await cli(['simulate', '--build', seedsBuild, '--hosts', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[MTC2\d{3}\]/);
+  });
+  it('markdown has a table per machine type with a legend', () => {
+    const md = simulate({ build: seedsBuild, format: 'markdown', machine: ['virt-10.1', 'bare'] }).output;
+    expect(md).toContain('### virt-10.1');
+    expect(md).toContain('### bare');
+    expect(md).toMatch(/^\| source ↓ \/ destination → \|/m);
+    expect(md).toContain('Legend: ✓');
+  });
+  it('--out writes the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtc-sim-'));
+    const f = join(dir, 'sub', 'm.html');
+    const r = await cli(['simulate', '--build', seedsBuild, '--format', 'html', '--out', f]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(f, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+});
