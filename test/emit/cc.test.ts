@@ -4,57 +4,13 @@
  * applies the --qemu-tree patch to a fake virt.c with `git apply` before
  * compiling the result. Skipped only when no C compiler is installed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generateShipped, repoRoot, cFiles } from './helpers.js';
-
-function findCompiler(): string | undefined {
-  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang']) {
-    if (!cc) continue;
-    if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0) return cc;
-  }
-  return undefined;
-}
-
-const CC = findCompiler();
-if (!CC) console.warn('SKIPPED: the C compile tests need a C compiler (cc, gcc or clang); CI installs one (.ci/run)');
-const header = join(repoRoot, 'test/fixtures/qemu/qemu-compat.h');
-/*
- * -Wextra minus two warnings QEMU's own code style trips (QEMU builds with
- * -Wall and its own list, not -Wextra): missing-field-initializers
- * (GlobalProperty arrays are positional 3-tuples, like every hw_compat array)
- * and unused-parameter (the newest options function is empty, as in QEMU).
- * Plus the stricter warnings QEMU's build enables.
- */
-export const CFLAGS = [
-  '-std=gnu11',
-  '-Wall',
-  '-Wextra',
-  '-Werror',
-  '-Wno-missing-field-initializers',
-  '-Wno-unused-parameter',
-  '-Wundef',
-  '-Wwrite-strings',
-  '-Wmissing-prototypes',
-  '-Wstrict-prototypes',
-  '-Wold-style-definition',
-  '-Wtype-limits',
-  '-Wtrigraphs',
-  '-include',
-  header,
-];
-
-/** Compiles C text; returns the compiler's diagnostics ('' when clean). */
-export function compileC(text: string, name = 'unit.c'): { ok: boolean; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'mtc-cc-'));
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  const r = spawnSync(CC!, [...CFLAGS, '-c', file, '-o', join(dir, 'unit.o')], { encoding: 'utf8' });
-  return { ok: r.status === 0, output: (r.stderr ?? '') + (r.stdout ?? '') };
-}
+import { CC, compileC } from './cc-util.js';
 
 describe.skipIf(!CC)('generated C compiles with -Wall -Wextra -Werror', () => {
   const gen = generateShipped();
