@@ -37,7 +37,6 @@ export { loadCatalog, type LoadCatalogOptions } from './load.js';
 export * from './regid.js';
 export {
   loadBuiltinHistory,
-  loadHistory,
   compileHistory,
   compareVersions,
   presenceAt,
@@ -55,5 +54,6 @@ export {
   type CompiledHistory,
   type RegisterTimeline,
 } from './history.js';
+export { loadHistory } from './history-file.js';
 export { registerList, loadBuiltinProfiles, loadProfile, findProfile, profileFromData, type HostProfile } from './profile.js';
 export { importSysregFile, importSysregCatalogYaml } from './import-sysreg.js';

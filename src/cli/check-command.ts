@@ -1,5 +1,7 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { loadCatalog } from '../catalog/index.js';
+import { loadBuiltinCatalog } from '../catalog/builtin.js';
+import type { Catalog } from '../catalog/types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compile } from '../compile.js';
 import type { CheckOptions } from './commands/check.js';
 import { limitsFrom, parseTarget } from './options.js';
@@ -10,7 +12,7 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const format = parseFormat(opts.format);
     const limits = limitsFrom(opts);
     const defaultTarget = parseTarget(opts.target);
-    const { catalog, diagnostics: catalogDiags } = loadCatalog({ files: opts.catalog ?? [] });
+    const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
     const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root });
     const diags = [...catalogDiags, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
@@ -18,4 +20,11 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
   } catch (e) {
     return reportUsage(e);
   }
+}
+
+/** The built-in catalog, or it extended by user files (only then is the YAML reader loaded). */
+export async function catalogFor(files: readonly string[]): Promise<{ catalog: Catalog; diagnostics: Diagnostic[] }> {
+  if (files.length === 0) return { catalog: loadBuiltinCatalog(), diagnostics: [] };
+  const { loadCatalog } = await import('../catalog/load.js');
+  return loadCatalog({ files });
 }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import type { Catalog } from '../catalog/types.js';
-import { suggestNames } from '../catalog/index.js';
+import { suggestNames } from '../catalog/catalog.js';
 import { encodeSysreg, parseGenericSysregName, sysregLimits, type SysregFields } from '../catalog/regid.js';
 import { compareVersions } from '../syntax/literals.js';
 import type { Project } from './load.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { loadHistory } from '../history-file.js';
 import { join } from 'node:path';
 import { buildCatalogEntries, catalogJson, catalogYaml, parseTsv } from './generate.js';
-import { loadHistory, type BaselineEntry, type KernelHistory } from '../history.js';
+import { type BaselineEntry, type KernelHistory } from '../history.js';
 import { readProfileSources } from '../profile.js';
 import { MapCatalog, entryFromData } from '../catalog.js';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
-import { describeTimeline, loadBuiltinHistory, loadHistory } from '../history.js';
+import { describeTimeline, loadBuiltinHistory } from '../history.js';
 import { classOfId, describeFields, idHex, qemuName } from '../regid.js';
 import { suggestNames } from '../catalog.js';
 import { sanitize } from '../../diagnostics/render.js';

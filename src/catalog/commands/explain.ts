@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
-import { compileHistory, loadBuiltinHistory, loadHistory, type KernelHistory, type PresenceChange } from '../history.js';
+import { compileHistory, loadBuiltinHistory, type KernelHistory, type PresenceChange } from '../history.js';
 import { findProfile, loadProfile, registerList, type HostProfile } from '../profile.js';
 import { classOfId, idHex, parseQemuName, qemuName } from '../regid.js';
 import type { Catalog } from '../types.js';
