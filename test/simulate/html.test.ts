@@ -54,7 +54,7 @@ describe('HTML matrix', () => {
 
   it('colours match outcomes', async () => {
     const seen = await page.locator('td.cell').evaluateAll((tds) =>
-      tds.map((td) => ({ outcome: td.getAttribute('data-outcome')!, bg: getComputedStyle(td).backgroundColor })),
+      tds.map((td) => ({ outcome: td.getAttribute("data-outcome")!, bg: (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td).backgroundColor })),
     );
     const present = new Set(seen.map((s) => s.outcome));
     for (const o of ['ok', 'warn', 'unsafe', 'unsupported', 'fail']) expect(present.has(o)).toBe(true);
@@ -102,7 +102,7 @@ describe('HTML matrix', () => {
     const file = join(dir, 'evil.html');
     writeFileSync(file, html);
     await p2.goto(pathToFileURL(file).href);
-    expect(await p2.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await p2.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await p2.locator('img').count()).toBe(0);
     await p2.close();
   });
