@@ -117,10 +117,13 @@ function sourceList(f: FamilyPlan): string {
 }
 
 function fileHeader(f: FamilyPlan): string[] {
+  const arrays = f.machines.some((m) => m.compat?.entries.some((e) => e.items));
   const targets = f.targets
     .map((t) =>
       t === 'x-mig'
-        ? 'x-mig (CPU array properties x-mig-hidden-regs and x-mig-safe-missing-regs, set once per machine type)'
+        ? arrays
+          ? 'x-mig (CPU array properties x-mig-hidden-regs and x-mig-safe-missing-regs, set once per machine type)'
+          : 'x-mig (compat properties)'
         : 'tolerances (arm_register_cpreg_mig_tolerance() calls, one function per machine type)',
     )
     .join('; ');

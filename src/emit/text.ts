@@ -128,6 +128,6 @@ export function mdEscape(text: string): string {
  * end a Markdown link. Anything else gives undefined (rendered as text).
  */
 export function safeUrl(url: string | undefined | null): string | undefined {
-  if (!url || !/^https?:\/\/[^\s"'<>\\`\u0000-\u001f\u007f-\uffff]+$/.test(url)) return undefined;
-  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  if (!url || !/^https?:\/\/[^\s"<>\\`\u0000-\u001f\u007f-\uffff]+$/.test(url)) return undefined;
+  return url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/'/g, '%27');
 }

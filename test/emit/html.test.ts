@@ -1,0 +1,86 @@
+/**
+ * The HTML page in a real headless Chromium (Debian's /usr/bin/chromium):
+ * rendered content, links, the kernel table, and that a <script> in a reason
+ * does not run. One browser launch for the file. Skipped only without Chromium.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { generate } from '../../src/emit/build.js';
+import { generateShipped, modelOf, repoRoot, tempProject } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const have = existsSync(CHROMIUM);
+if (!have) console.warn(`SKIPPED: the HTML tests need Chromium at ${CHROMIUM}; CI installs it (.ci/run)`);
+
+describe.skipIf(!have)('docs/index.html in headless Chromium', () => {
+  let context: BrowserContext;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    // A fresh user-data dir per run (launchPersistentContext is how playwright takes it).
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mtc-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  function writePage(html: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'mtc-html-'));
+    writeFileSync(join(dir, 'index.html'), html);
+    return pathToFileURL(join(dir, 'index.html')).href;
+  }
+
+  test('shipped page: machine types, reference links, kernel table, decoded CPUs, no network', async () => {
+    const page = await context.newPage();
+    await page.goto(writePage(generateShipped().files.get('docs/index.html')!));
+    const text = await page.locator('body').innerText();
+    for (const m of ['virt-10.1', 'virt-9.2', 'virt-rhel10.0.0', 'pc-q35-2.11']) expect(text).toContain(m);
+    const link = page.locator('a[href="https://git.kernel.org/linus/c0000e58c74e"]').first();
+    expect(await link.isVisible()).toBe(true);
+    expect(await link.innerText()).toBe('linux c0000e58c74e');
+    // Kernel table of virt: the BMAP_2 rule concerns 6.15 and not 6.12.
+    const row = page.locator('table.kernels tr', { hasText: 'hide KVM_REG_ARM_VENDOR_HYP_BMAP_2' });
+    const headers = await page.locator('table.kernels').first().locator('th').allInnerTexts();
+    const cells = await row.first().locator('td').allInnerTexts();
+    expect(cells[headers.indexOf('6.15')]).toBe('●');
+    expect(cells[headers.indexOf('6.12')]).toBe('');
+    expect(text).toContain('Neoverse N1 (0xd0c) r3p1, Ampere Altra / Altra Max');
+    expect(text).toContain('AmpereOne (0xac3)');
+    // Styled (inline CSS applied) and self-contained.
+    const bg = await page.locator('header').evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(bg).toBe('rgb(29, 42, 58)');
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  test('a <script> or markup in a reason does not run and is shown as text', async () => {
+    const text = readFileSync(join(repoRoot, 'test/fixtures/emit/adversarial/rules.mtc'), 'utf8')
+      .replace(/REASON_A/g, String.raw`"<script>document.title='pwned';window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"`)
+      .replace(/REASON_B/g, String.raw`"</td></tr></table><script>window.__pwned=3</script>"`)
+      .replace('VALUE_C', '"<b>x</b>"');
+    const root = tempProject({ 'rules/r.mtc': text });
+    const html = generate(modelOf(['rules'], root)).files.get('docs/index.html')!;
+    const page = await context.newPage();
+    await page.goto(writePage(html));
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.title()).toBe('Machine-type compat rules');
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('body').innerText()).toContain("<script>document.title='pwned'");
+    // The injected url reference is a link with its parentheses encoded.
+    expect(await page.locator('a[href="https://example.com/a%29b%28c%27d"]').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+});
