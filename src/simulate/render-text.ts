@@ -78,7 +78,7 @@ function policyText(r: SimulationReport): string[] {
 /* ------------------------------ Markdown ------------------------------- */
 
 function mdEscape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
 export function renderMarkdown(r: SimulationReport): string {
