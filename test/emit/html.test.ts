@@ -59,7 +59,7 @@ describe.skipIf(!have)('docs/index.html in headless Chromium', () => {
     expect(text).toContain('Neoverse N1 (0xd0c) r3p1, Ampere Altra / Altra Max');
     expect(text).toContain('AmpereOne (0xac3)');
     // Styled (inline CSS applied) and self-contained.
-    const bg = await page.locator('header').evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bg = await page.locator('header').evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
     expect(bg).toBe('rgb(29, 42, 58)');
     expect(requests).toEqual([]);
     await page.close();
@@ -74,7 +74,7 @@ describe.skipIf(!have)('docs/index.html in headless Chromium', () => {
     const html = generate(modelOf(['rules'], root)).files.get('docs/index.html')!;
     const page = await context.newPage();
     await page.goto(writePage(html));
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.title()).toBe('Machine-type compat rules');
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../src/emit/build.js';
 import { generateShipped, modelOf, repoRoot, tempProject } from './helpers.js';
