@@ -34,9 +34,10 @@ export class MtcSyntaxError extends SyntaxError {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0]!;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
-    super(`${first.message} [${first.code}]${more}`);
-    this.name = 'SyntaxError';
     const s = first.span;
+    const at = s ? ` (${s.start.line}:${s.start.column})` : '';
+    super(`${first.message} [${first.code}]${at}${more}`);
+    this.name = 'SyntaxError';
     this.loc = s
       ? { start: { line: s.start.line, column: s.start.column }, end: { line: s.end.line, column: s.end.column } }
       : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
