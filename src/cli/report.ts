@@ -2,8 +2,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 
-export type DiagnosticFormat = 'human' | 'json';
-export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json'];
+export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif';
+export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif'];
 
 /**
  * Prints diagnostics in the chosen format. Human output goes to stderr (it is
@@ -19,6 +19,17 @@ export async function printDiagnostics(
     case 'json':
       process.stdout.write(renderJson(diags));
       return;
+    case 'github': {
+      // GitHub Actions workflow commands (annotations), capped per GitHub's per-step limits.
+      const { diagnosticsToGithub } = await import('../review/ci-formats.js');
+      process.stdout.write(diagnosticsToGithub(diags));
+      return;
+    }
+    case 'sarif': {
+      const { diagnosticsToSarif } = await import('../review/ci-formats.js');
+      process.stdout.write(diagnosticsToSarif(diags));
+      return;
+    }
     default: {
       const color = useColor(process.stderr);
       for (const d of diags) process.stderr.write(renderHuman(d, { color, sources }) + '\n\n');

@@ -15,7 +15,7 @@ export function register(program: Command, setExit: SetExit): void {
     .command('check')
     .description('parse and validate rule files; exit 0 when clean or warnings only, 1 on errors, 2 on usage errors')
     .argument('[paths...]', 'rule files or directories (default: rules/)')
-    .option('-f, --format <format>', 'diagnostics format: human or json', 'human')
+    .option('-f, --format <format>', 'diagnostics format: human, json, github (Actions annotations) or sarif (SARIF 2.1.0)', 'human')
     .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)')
     .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
     .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')

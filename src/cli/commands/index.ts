@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as check } from './check.js';
+import { register as diff } from './diff.js';
 import { register as build } from './build.js';
 import { register as fmt } from './fmt.js';
 import { register as decode } from './decode.js';
@@ -12,6 +13,7 @@ export type SetExit = (code: number) => void;
 /** Every command of the CLI, in help order. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   check(program, setExit);
+  diff(program, setExit);
   build(program, setExit);
   fmt(program, setExit);
   decode(program, setExit);

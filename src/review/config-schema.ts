@@ -1,0 +1,71 @@
+/**
+ * JSON Schema of the review configuration (mtc.yaml). The source of truth;
+ * schema/review-config.schema.json is written from it (gen-files.ts) and a
+ * test checks that the file is not stale.
+ */
+export const reviewConfigSchema = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://mtc.example/schema/review-config.schema.json",
+  "title": "mtc review configuration",
+  "description": "The `mtc.yaml` of a rule tree (for example rules/mtc.yaml): which machine types are released, and the findings of `mtc diff` that reviewers have waived.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "version": {
+      "description": "Format version of this file; 1.",
+      "const": 1
+    },
+    "released": {
+      "description": "Machine types that have shipped: exact names or patterns where `*` matches any run of characters (`virt-rhel9.*`). Breaking-change rules apply to these.",
+      "type": "array",
+      "maxItems": 1000,
+      "items": { "$ref": "#/definitions/pattern" }
+    },
+    "hosts": {
+      "description": "Host profile files or directories (relative to the repository's working directory) for the migration matrix; default: the built-in profiles. `--hosts` overrides it.",
+      "type": "array",
+      "maxItems": 100,
+      "items": { "type": "string", "minLength": 1, "maxLength": 400, "pattern": "^[^\\n\\r\\u0000]*$" }
+    },
+    "waivers": {
+      "description": "Findings that reviewers accepted. A waiver is read from the head tree only, and shows in every report.",
+      "type": "array",
+      "maxItems": 1000,
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["rule", "machine", "reason"],
+        "properties": {
+          "rule": {
+            "description": "Rule id (`MTC5001`) or name (`released-rule-removed`).",
+            "type": "string",
+            "pattern": "^(MTC50[0-9]{2}|[a-z][a-z0-9-]{1,63})$"
+          },
+          "machine": { "$ref": "#/definitions/pattern" },
+          "subject": {
+            "description": "Optional: limit the waiver to findings about this register, property or host pair (matched against the finding's subject, `*` allowed).",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\n\\r\\u0000]*$"
+          },
+          "reason": {
+            "description": "Why the change is acceptable; shown in the report.",
+            "type": "string",
+            "minLength": 3,
+            "maxLength": 500,
+            "pattern": "^[^\\u0000]*$"
+          }
+        }
+      }
+    }
+  },
+  "definitions": {
+    "pattern": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 100,
+      "pattern": "^[A-Za-z0-9_.*-]+$"
+    }
+  }
+};

@@ -1,0 +1,122 @@
+/**
+ * The review configuration of a rule tree (`rules/mtc.yaml` or `mtc.yaml`):
+ * released machine types, waivers, host profiles. Read through the tree's
+ * FileSystem (a git revision or a directory), validated with ajv against
+ * config-schema.ts, errors located at the YAML node.
+ */
+import * as nodePath from 'node:path';
+import { Ajv } from 'ajv';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FileSystem } from '../resolve/load.js';
+import { parseYamlText, schemaDiagnostics, type CompiledValidator } from '../catalog/yaml-file.js';
+import { reviewCodes, ruleByIdOrName } from './codes.js';
+import { reviewConfigSchema } from './config-schema.js';
+
+export interface Waiver {
+  /** Rule code, `MTC5001`. */
+  readonly rule: string;
+  readonly machine: string;
+  readonly subject?: string;
+  readonly reason: string;
+  /** Where it is written, for reports and the unused-waiver warning. */
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ReviewConfig {
+  /** Display path of the file, or undefined when the tree has none. */
+  readonly file?: string;
+  readonly released: readonly string[];
+  readonly hosts: readonly string[];
+  readonly waivers: readonly Waiver[];
+}
+
+export const emptyConfig: ReviewConfig = { released: [], hosts: [], waivers: [] };
+
+export const CONFIG_NAME = 'mtc.yaml';
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+let validator: CompiledValidator | undefined;
+function validate(): CompiledValidator {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    validator = ajv.compile(reviewConfigSchema) as unknown as CompiledValidator;
+  }
+  return validator;
+}
+
+/** `*` matches any run of characters; everything else literally. */
+export function globMatch(pattern: string, text: string): boolean {
+  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return re.test(text);
+}
+
+function relabel(d: Diagnostic): Diagnostic {
+  return { ...d, code: reviewCodes.MTC5050.code, severity: 'error' };
+}
+
+/**
+ * Finds the config of a tree: `explicit` (relative to the root) when given,
+ * otherwise `<dir>/mtc.yaml` for each directory among `paths`, then
+ * `mtc.yaml` at the root. Returns its absolute path in `fs`, or undefined.
+ */
+export function findConfig(fs: FileSystem, root: string, paths: readonly string[], explicit?: string): { abs?: string; diagnostics: Diagnostic[] } {
+  if (explicit !== undefined) {
+    const abs = nodePath.resolve(root, explicit);
+    if (fs.kind(abs) !== 'file') return { diagnostics: [{ code: reviewCodes.MTC5050.code, severity: 'error', message: `config file \`${explicit}\` does not exist in this tree`, help: '--config takes a path relative to the rule tree root' }] };
+    return { abs, diagnostics: [] };
+  }
+  const candidates = [...paths.map((p) => nodePath.resolve(root, p)).filter((abs) => fs.kind(abs) === 'dir').map((d) => nodePath.join(d, CONFIG_NAME)), nodePath.join(root, CONFIG_NAME)];
+  for (const c of candidates) if (fs.kind(c) === 'file') return { abs: c, diagnostics: [] };
+  return { diagnostics: [] };
+}
+
+/** Reads and validates one config file. Never throws: problems are MTC5050 diagnostics. */
+export function readConfig(fs: FileSystem, abs: string, display: string): { config: ReviewConfig; diagnostics: Diagnostic[] } {
+  const fail = (message: string) => ({ config: { ...emptyConfig, file: display }, diagnostics: [{ code: reviewCodes.MTC5050.code, severity: 'error' as const, message, file: display }] });
+  let bytes: Uint8Array;
+  try {
+    if (fs.size(abs) > MAX_CONFIG_BYTES) return fail(`\`${display}\` is larger than ${MAX_CONFIG_BYTES} bytes`);
+    bytes = fs.readFile(abs);
+  } catch (e) {
+    return fail(`cannot read \`${display}\`: ${(e as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(`\`${display}\` is not valid UTF-8`);
+  }
+  return parseConfigText(text, display);
+}
+
+export function parseConfigText(text: string, display: string): { config: ReviewConfig; diagnostics: Diagnostic[] } {
+  const read = parseYamlText(text, display);
+  const empty = { ...emptyConfig, file: display };
+  if (read.diagnostics.length > 0) return { config: empty, diagnostics: read.diagnostics.map(relabel) };
+  if (read.value === null || read.value === undefined) return { config: empty, diagnostics: [] }; // an empty file
+  const schemaDiags = schemaDiagnostics(read, validate(), display).map(relabel);
+  if (schemaDiags.length > 0) return { config: empty, diagnostics: schemaDiags };
+  const v = read.value as { released?: string[]; hosts?: string[]; waivers?: { rule: string; machine: string; subject?: string; reason: string }[] };
+  const diagnostics: Diagnostic[] = [];
+  const waivers: Waiver[] = [];
+  (v.waivers ?? []).forEach((w, i) => {
+    const info = ruleByIdOrName(w.rule);
+    const node = read.doc?.getIn(['waivers', i, 'rule'], true) as { range?: [number, number, number] } | undefined;
+    const span = node?.range && read.source ? read.source.span(node.range[0], node.range[1]) : undefined;
+    if (!info) {
+      diagnostics.push({
+        code: reviewCodes.MTC5050.code,
+        severity: 'error',
+        message: `${display}: waiver ${i + 1} names an unknown rule \`${w.rule}\``,
+        file: display,
+        ...(span ? { span } : {}),
+        help: 'use a rule id such as MTC5001 or its name such as released-rule-removed (see docs/breaking-rules.md)',
+      });
+      return;
+    }
+    const line = span?.start.line ?? 1;
+    waivers.push({ rule: info.code, machine: w.machine, ...(w.subject !== undefined ? { subject: w.subject } : {}), reason: w.reason, file: display, line });
+  });
+  return { config: { file: display, released: v.released ?? [], hosts: v.hosts ?? [], waivers }, diagnostics };
+}

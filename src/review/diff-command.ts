@@ -1,0 +1,60 @@
+/** `mtc diff`: options → runDiff → the chosen format on stdout (or --output). */
+import { writeFileSync } from 'node:fs';
+import { loadCatalog } from '../catalog/index.js';
+import type { DiffCommandOptions } from '../cli/commands/diff.js';
+import { limitsFrom, parseTarget } from '../cli/options.js';
+import { UsageError, reportUsage } from '../cli/report.js';
+import { runDiff } from './diff.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderGithub, renderJson, renderSarif } from './render-ci.js';
+import { renderText } from './render-text.js';
+import type { DiffReport } from './report-types.js';
+
+export const diffFormats = ['text', 'markdown', 'json', 'github', 'sarif'] as const;
+export type DiffFormat = (typeof diffFormats)[number];
+
+export function renderReport(report: DiffReport, format: DiffFormat): string {
+  switch (format) {
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'json':
+      return renderJson(report);
+    case 'github':
+      return renderGithub(report);
+    case 'sarif':
+      return renderSarif(report);
+    default:
+      return renderText(report);
+  }
+}
+
+export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, cwd = process.cwd()): Promise<number> {
+  try {
+    if (!(diffFormats as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${diffFormats.join(', ')}, not \`${opts.format}\``);
+    if (opts.base === undefined) throw new UsageError('--base is required');
+    if (opts.qemu !== undefined && opts.qemu !== '10.2' && opts.qemu !== '11.0') throw new UsageError(`--qemu must be 10.2 or 11.0, not \`${opts.qemu}\``);
+    const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+      return 2;
+    }
+    const { report, exitCode } = runDiff({
+      cwd,
+      base: opts.base,
+      ...(opts.head !== undefined ? { head: opts.head } : {}),
+      paths,
+      ...(opts.config !== undefined ? { config: opts.config } : {}),
+      ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),
+      qemu: (opts.qemu ?? '10.2') as '10.2' | '11.0',
+      catalog,
+      defaultTarget: parseTarget(opts.target),
+      limits: limitsFrom(opts),
+    });
+    const text = renderReport(report, opts.format as DiffFormat);
+    if (opts.output !== undefined) writeFileSync(opts.output, text);
+    else process.stdout.write(text);
+    return exitCode;
+  } catch (e) {
+    return reportUsage(e);
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * `mtc diff` without the command line: open both trees (git revisions or
+ * directories), compile them, compare the models, the generated C and the
+ * migration matrix, apply the breaking-change rules and the waivers, and
+ * return a DiffReport. Never writes anything.
+ */
+import { statSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { Catalog } from '../catalog/types.js';
+import { compile } from '../compile.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { generate } from '../emit/build.js';
+import { nodeFileSystem, type FileSystem } from '../resolve/load.js';
+import type { CTarget, Model } from '../resolve/model.js';
+import { machinesFromDocument } from '../simulate/document.js';
+import { builtinHosts, loadHosts, type HostModel } from '../simulate/hosts.js';
+import { defaultSimulateOptions, type MachineModel, type QemuGeneration } from '../simulate/types.js';
+import type { Limits } from '../util/limits.js';
+import { reviewCodes } from './codes.js';
+import { emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig } from './config.js';
+import { GitError, GitTreeFileSystem, repositoryOf, resolveCommit } from './git-fs.js';
+import { compareMatrices } from './matrix.js';
+import type { DiffReport, Finding, GeneratedDiff, Location, MachineSummary, MatrixChange, ReportDiagnostic, TreeInfo, Verdict } from './report-types.js';
+import { evaluateRules } from './rules.js';
+import { compareModels, type SideInfo } from './semantic.js';
+import { unifiedDiff } from './udiff.js';
+
+export interface DiffOptions {
+  /** Directory the command runs in: git runs here, relative paths start here. */
+  readonly cwd: string;
+  /** A directory or a git revision. */
+  readonly base: string;
+  /** A directory or a git revision; default: the working tree (`cwd`). */
+  readonly head?: string;
+  /** Rule files or directories inside each tree (default `rules`). */
+  readonly paths?: readonly string[];
+  /** Config file relative to each tree's root (default: rules/mtc.yaml, then mtc.yaml). */
+  readonly config?: string;
+  /** Host profile files or directories (real file system); default: the head config's `hosts`, else the built-in profiles. */
+  readonly hosts?: readonly string[];
+  /** Or the hosts themselves (tests). */
+  readonly hostModels?: readonly HostModel[];
+  readonly qemu?: QemuGeneration;
+  readonly catalog: Catalog;
+  readonly defaultTarget?: CTarget;
+  readonly limits?: Limits;
+}
+
+export interface DiffResult {
+  readonly report: DiffReport;
+  /** 0 no breaking change, 1 breaking changes or a head tree with errors, 2 the base cannot be read or compiled. */
+  readonly exitCode: 0 | 1 | 2;
+}
+
+/** A rule tree: where it is and how to read it. */
+export interface RuleTree {
+  readonly info: TreeInfo;
+  readonly fs: FileSystem;
+  /** Project root inside `fs`. */
+  readonly root: string;
+  /** Prefix that makes a tree-relative path repository- (or cwd-) relative. */
+  readonly prefix: string;
+}
+
+export class TreeError extends Error {}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Opens `spec` relative to `cwd`: an existing directory wins over a revision of the same name. */
+export function openTree(cwd: string, spec: string | undefined): RuleTree {
+  if (spec === undefined) {
+    let prefix = '';
+    try {
+      prefix = repositoryOf(cwd).prefix;
+    } catch {
+      // not in a repository: paths stay relative to cwd
+    }
+    return { info: { kind: 'worktree', spec: '.', commit: null }, fs: nodeFileSystem, root: cwd, prefix };
+  }
+  const abs = nodePath.resolve(cwd, spec);
+  if (isDir(abs)) {
+    const rel = nodePath.relative(cwd, abs).split(nodePath.sep).join('/');
+    return { info: { kind: 'dir', spec, commit: null }, fs: nodeFileSystem, root: abs, prefix: rel.startsWith('..') ? '' : rel };
+  }
+  let repo: { top: string; prefix: string };
+  try {
+    repo = repositoryOf(cwd);
+  } catch {
+    throw new TreeError(`\`${spec}\` is not a directory, and ${cwd} is not in a git repository`);
+  }
+  let commit: string;
+  try {
+    commit = resolveCommit(cwd, spec);
+  } catch (e) {
+    throw new TreeError(`\`${spec}\` is neither a directory nor a git revision (${(e as GitError).message})`);
+  }
+  const fs = new GitTreeFileSystem(cwd, commit);
+  return { info: { kind: 'git', spec, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };
+}
+
+function joinPrefix(prefix: string, file: string): string {
+  return prefix ? `${prefix}/${file}` : file;
+}
+
+function toReportDiagnostic(d: Diagnostic, side: ReportDiagnostic['side'], prefix: string): ReportDiagnostic {
+  const location: Location | null = d.file
+    ? d.span
+      ? { file: joinPrefix(prefix, d.file), line: d.span.start.line, column: d.span.start.column, endLine: d.span.end.line, endColumn: d.span.end.column }
+      : { file: joinPrefix(prefix, d.file), line: 1, column: 1 }
+    : null;
+  return { side, code: d.code, severity: d.severity, message: d.message, location };
+}
+
+interface Compiled {
+  readonly model?: Model;
+  readonly files: ReadonlyMap<string, string>;
+  readonly machines: readonly MachineModel[];
+  readonly diagnostics: Diagnostic[];
+  readonly config: ReviewConfig;
+  readonly configDiagnostics: Diagnostic[];
+}
+
+function compileTree(tree: RuleTree, opts: DiffOptions): Compiled {
+  const paths = opts.paths && opts.paths.length > 0 ? opts.paths : ['rules'];
+  const found = findConfig(tree.fs, tree.root, paths, opts.config);
+  let config = emptyConfig;
+  const configDiagnostics = [...found.diagnostics];
+  if (found.abs) {
+    const display = nodePath.posix.relative(tree.root, found.abs.split(nodePath.sep).join('/')) || 'mtc.yaml';
+    const r = readConfig(tree.fs, found.abs, display);
+    config = r.config;
+    configDiagnostics.push(...r.diagnostics);
+  }
+  const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits });
+  const diagnostics = result.diagnostics.filter((d) => d.severity !== 'note');
+  if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) return { files: new Map(), machines: [], diagnostics, config, configDiagnostics };
+  const gen = generate(result.model);
+  diagnostics.push(...gen.diagnostics);
+  const doc = gen.files.get('mtc-build.json');
+  const machines = doc ? machinesFromDocument(JSON.parse(doc)) : [];
+  return { model: result.model, files: gen.files, machines, diagnostics, config, configDiagnostics };
+}
+
+/** The C outputs that differ, as unified diffs (`a/` and `b/` labels as git writes them). */
+export function generatedDiffs(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): GeneratedDiff[] {
+  const paths = [...new Set([...base.keys(), ...head.keys()])].filter((p) => p.endsWith('.c')).sort();
+  const out: GeneratedDiff[] = [];
+  for (const p of paths) {
+    const a = base.get(p);
+    const b = head.get(p);
+    if (a === b) continue;
+    const status = a === undefined ? 'added' : b === undefined ? 'removed' : 'changed';
+    out.push({ path: p, status, diff: unifiedDiff(a ?? '', b ?? '', { fromLabel: a === undefined ? '/dev/null' : `a/${p}`, toLabel: b === undefined ? '/dev/null' : `b/${p}` }) });
+  }
+  return out;
+}
+
+const severityRank = { error: 0, warning: 1, note: 2 } as const;
+
+export function runDiff(opts: DiffOptions): DiffResult {
+  const diagnostics: ReportDiagnostic[] = [];
+  let baseTree: RuleTree;
+  let headTree: RuleTree;
+  const treeInfo = (kind: TreeInfo['kind'], spec: string): TreeInfo => ({ kind, spec, commit: null });
+  try {
+    baseTree = openTree(opts.cwd, opts.base);
+  } catch (e) {
+    if (!(e instanceof TreeError || e instanceof GitError)) throw e;
+    return failed(treeInfo('git', opts.base), treeInfo('worktree', opts.head ?? '.'), [{ side: 'base', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+  }
+  try {
+    headTree = openTree(opts.cwd, opts.head);
+  } catch (e) {
+    if (!(e instanceof TreeError || e instanceof GitError)) throw e;
+    return failed(baseTree.info, treeInfo('git', opts.head ?? '.'), [{ side: 'head', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+  }
+
+  const base = compileTree(baseTree, opts);
+  const head = compileTree(headTree, opts);
+  diagnostics.push(...base.configDiagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix)));
+  diagnostics.push(...head.configDiagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix)));
+  diagnostics.push(...base.diagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix)));
+  diagnostics.push(...head.diagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix)));
+  const baseBroken = !base.model || base.configDiagnostics.some((d) => d.severity === 'error');
+  const headBroken = !head.model || head.configDiagnostics.some((d) => d.severity === 'error');
+  if (baseBroken || headBroken) {
+    const which = [baseBroken ? 'base' : '', headBroken ? 'head' : ''].filter(Boolean).join(' and ');
+    diagnostics.unshift({ side: baseBroken ? 'base' : 'head', code: reviewCodes.MTC5052.code, severity: 'error', message: `the ${which} tree has errors; nothing was compared`, location: null });
+    return failed(baseTree.info, headTree.info, diagnostics, baseBroken ? 2 : 1);
+  }
+
+  // Hosts for the matrix.
+  let hosts: readonly HostModel[];
+  if (opts.hostModels) hosts = opts.hostModels;
+  else {
+    const paths = opts.hosts && opts.hosts.length > 0 ? opts.hosts : head.config.hosts.map((h) => nodePath.resolve(opts.cwd, h));
+    if (paths.length > 0) {
+      const r = loadHosts(paths, opts.catalog);
+      diagnostics.push(...r.diagnostics.map((d) => toReportDiagnostic(d, 'config', '')));
+      if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+      hosts = r.hosts;
+    } else hosts = builtinHosts();
+  }
+
+  const baseSide: SideInfo = { model: base.model!, file: (f) => joinPrefix(baseTree.prefix, f) };
+  const headSide: SideInfo = { model: head.model!, file: (f) => joinPrefix(headTree.prefix, f) };
+  const changes = compareModels(baseSide, headSide);
+  const simOpts = { ...defaultSimulateOptions, ...(opts.qemu ? { qemu: opts.qemu } : {}) };
+  const matrix: MatrixChange | null = hosts.length >= 2 ? compareMatrices(base.machines, head.machines, hosts, simOpts, changes) : null;
+
+  const released = [...new Set([...base.config.released, ...head.config.released])].sort();
+  const isReleased = (m: string) => released.some((p) => globMatch(p, m));
+  const allNames = [...new Set([...head.model!.machines.map((m) => m.name), ...base.model!.machines.map((m) => m.name)])];
+  for (const p of released)
+    if (!allNames.some((n) => globMatch(p, n)))
+      diagnostics.push({ side: 'config', code: reviewCodes.MTC5054.code, severity: 'warning', message: `\`released: ${p}\` matches no machine type`, location: null });
+
+  const headBy = new Map(head.model!.machines.map((m) => [m.name, m]));
+  const baseBy = new Map(base.model!.machines.map((m) => [m.name, m]));
+  const machineLocation = (name: string): Location | null => {
+    const h = headBy.get(name);
+    if (h) return { file: headSide.file(h.source.file), line: h.source.line, column: h.source.column };
+    const b = baseBy.get(name);
+    return b ? { file: baseSide.file(b.source.file), line: b.source.line, column: b.source.column } : null;
+  };
+  const { findings: unsorted, unusedWaivers } = evaluateRules({ changes, matrix, isReleased, machineLocation, waivers: head.config.waivers });
+  for (const w of unusedWaivers)
+    diagnostics.push({
+      side: 'config',
+      code: reviewCodes.MTC5053.code,
+      severity: 'warning',
+      message: `waiver of ${w.rule} for ${w.machine}${w.subject ? ` (${w.subject})` : ''} matches no finding`,
+      location: { file: joinPrefix(headTree.prefix, w.file), line: w.line, column: 1 },
+    });
+
+  const order = new Map(allNames.map((n, i) => [n, i]));
+  const findings: Finding[] = unsorted
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank[a.f.severity] - severityRank[b.f.severity] || (order.get(a.f.machine ?? '') ?? -1) - (order.get(b.f.machine ?? '') ?? -1) || (a.f.rule < b.f.rule ? -1 : a.f.rule > b.f.rule ? 1 : 0) || a.i - b.i)
+    .map((x) => x.f);
+
+  const generated = generatedDiffs(base.files, head.files);
+  const machines: MachineSummary[] = allNames.map((name) => {
+    const n = changes.filter((c) => c.machine === name).length;
+    const status = !baseBy.has(name) ? 'added' : !headBy.has(name) ? 'removed' : n > 0 ? 'changed' : 'unchanged';
+    return { name, status, released: isReleased(name), changes: n };
+  });
+
+  const breaking = findings.filter((f) => f.severity === 'error' && !f.waived).length;
+  const counts = {
+    breaking,
+    waived: findings.filter((f) => f.waived).length,
+    warnings: findings.filter((f) => f.severity === 'warning' && !f.waived).length,
+    fixes: matrix?.newlyPassing.length ?? 0,
+    changes: changes.length,
+    machinesChanged: machines.filter((m) => m.status === 'changed').length,
+    machinesAdded: machines.filter((m) => m.status === 'added').length,
+    machinesRemoved: machines.filter((m) => m.status === 'removed').length,
+  };
+  const matrixChanged = matrix !== null && matrix.newlyFailing.length + matrix.newlyPassing.length + matrix.newlyUnsupported.length > 0;
+  const verdict: Verdict = breaking > 0 ? 'breaking' : changes.length === 0 && generated.length === 0 && !matrixChanged ? 'no-changes' : 'compatible';
+  const report: DiffReport = {
+    format: 'mtc-diff',
+    version: 1,
+    base: baseTree.info,
+    head: headTree.info,
+    verdict,
+    counts,
+    released,
+    machines,
+    changes: changes.map(({ ids: _ids, ...c }) => c),
+    findings,
+    matrix,
+    generated,
+    diagnostics,
+  };
+  return { report, exitCode: breaking > 0 ? 1 : 0 };
+}
+
+function failed(base: TreeInfo, head: TreeInfo, diagnostics: ReportDiagnostic[], exitCode: 1 | 2): DiffResult {
+  return {
+    exitCode,
+    report: {
+      format: 'mtc-diff',
+      version: 1,
+      base,
+      head,
+      verdict: 'error',
+      counts: { breaking: 0, waived: 0, warnings: 0, fixes: 0, changes: 0, machinesChanged: 0, machinesAdded: 0, machinesRemoved: 0 },
+      released: [],
+      machines: [],
+      changes: [],
+      findings: [],
+      matrix: null,
+      generated: [],
+      diagnostics,
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * `mtc diff --format markdown`: one pull-request comment. A verdict line and
+ * counts first, a table of machine types, then one collapsible <details>
+ * section per changed machine type, the migration matrix and the generated C.
+ * The whole comment stays under GitHub's limit of 65,536 characters: sections
+ * are added in that order while they fit; the first that does not is cut
+ * item by item, and a note says what was left out.
+ */
+import { mdEscape } from '../emit/text.js';
+import type { DiffReport, Finding } from './report-types.js';
+import { changeLine, countsText, pairLine, treeLabel, where } from './render-text.js';
+
+/** GitHub's limit for an issue or pull-request comment body. */
+export const GITHUB_COMMENT_LIMIT = 65536;
+/** A marker to find (and update) the previous comment of the workflow. */
+export const COMMENT_MARKER = '<!-- mtc-diff -->';
+
+export interface MarkdownOptions {
+  /** Character budget (default GITHUB_COMMENT_LIMIT); the output's length never exceeds it. */
+  readonly maxChars?: number;
+}
+
+/** A code block whose fence is longer than any backtick run in the text. */
+function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  // Control and bidi characters cannot hide inside a code block either.
+  const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+  return `${f}${lang}\n${clean.replace(/\n$/, '')}\n${f}`;
+}
+
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+function icon(f: Finding): string {
+  if (f.waived) return '🟡';
+  return f.severity === 'error' ? '❌' : f.severity === 'warning' ? '⚠️' : 'ℹ️';
+}
+
+function verdictLine(r: DiffReport): string {
+  switch (r.verdict) {
+    case 'breaking':
+      return `### ❌ mtc diff: ${r.counts.breaking} breaking change${r.counts.breaking === 1 ? '' : 's'}`;
+    case 'compatible':
+      return `### ✅ mtc diff: no breaking changes`;
+    case 'no-changes':
+      return `### ✅ mtc diff: no semantic changes`;
+    default:
+      return `### ⛔ mtc diff: the rule trees could not be compared`;
+  }
+}
+
+function findingItem(f: Finding): string[] {
+  const lines = [`- ${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${mdEscape(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`];
+  if (f.waived) lines.push(`  - waived: ${mdEscape(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`);
+  if (f.qemu.length) lines.push('', ...fence(f.qemu.join('\n')).split('\n').map((l) => '  ' + l), '');
+  return lines;
+}
+
+/** A section that can be cut after its first n items. */
+interface Section {
+  readonly items: number;
+  render(n: number): string;
+}
+
+function details(summary: string, body: string[]): string {
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+}
+
+export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): string {
+  const limit = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const head: string[] = [COMMENT_MARKER, verdictLine(r), ''];
+  if (r.verdict !== 'error') head.push(`**${mdEscape(countsText(r))}** · base ${code(treeLabel(r.base))} → head ${code(treeLabel(r.head))}`, '');
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const sections: Section[] = [];
+  if (r.diagnostics.length) {
+    sections.push({
+      items: r.diagnostics.length,
+      render: (n) =>
+        ['**Diagnostics**', '', ...r.diagnostics.slice(0, n).map((d) => `- ${d.severity === 'error' ? '⛔' : '⚠️'} ${d.code} (${d.side})${d.location ? ` ${code(where(d.location))}` : ''}: ${mdEscape(d.message)}`), ''].join('\n'),
+    });
+  }
+  if (errors.length === 0) {
+    const changed = r.machines.filter((m) => m.status !== 'unchanged');
+    if (changed.length) {
+      const breakingOf = (name: string) => r.findings.filter((f) => f.machine === name && f.severity === 'error' && !f.waived).length;
+      sections.push({
+        items: changed.length,
+        render: (n) =>
+          [
+            '| Machine type | Released | Status | Changes | Breaking |',
+            '|---|---|---|---|---|',
+            ...changed.slice(0, n).map((m) => `| ${mdEscape(m.name)} | ${m.released ? 'yes' : 'no'} | ${m.status} | ${m.changes} | ${breakingOf(m.name) || ''} |`),
+            '',
+          ].join('\n'),
+      });
+    }
+    // One <details> per machine type that has changes or findings.
+    const names = [...new Set([...changed.map((m) => m.name), ...r.findings.map((f) => f.machine).filter((m): m is string => m !== null)])];
+    for (const name of names) {
+      const m = r.machines.find((x) => x.name === name);
+      const fs = r.findings.filter((f) => f.machine === name);
+      const cs = r.changes.filter((c) => c.machine === name);
+      const items = [...fs.map((f) => findingItem(f).join('\n')), ...cs.map((c) => `- ${mdEscape(changeLine(c))}${c.location ? ` — ${code(where(c.location))}` : ''}`)];
+      const nBreaking = fs.filter((f) => f.severity === 'error' && !f.waived).length;
+      const summary = `<b>${mdEscape(name)}</b>${m?.released ? ' (released)' : ''}: ${cs.length} change${cs.length === 1 ? '' : 's'}${nBreaking ? `, ${nBreaking} breaking` : ''}`;
+      sections.push({
+        items: items.length,
+        render: (n) => details(summary, [...(fs.length ? [] : []), ...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]),
+      });
+    }
+    if (r.matrix && r.matrix.newlyFailing.length + r.matrix.newlyPassing.length + r.matrix.newlyUnsupported.length > 0) {
+      const mx = r.matrix;
+      const items = [
+        ...mx.newlyFailing.map((p) => [`- ❌ ${mdEscape(pairLine(p))}`, ...(p.qemu.length ? ['', ...fence(p.qemu.join('\n')).split('\n').map((l) => '  ' + l), ''] : [])].join('\n')),
+        ...mx.newlyPassing.map((p) => `- ✅ ${mdEscape(pairLine(p))}${p.causes.length ? ` (fixed by ${mdEscape(p.causes.join(', '))})` : ''}`),
+        ...mx.newlyUnsupported.map((p) => `- ⚪ ${mdEscape(pairLine(p))}${p.notes[0] ? `: ${mdEscape(p.notes[0])}` : ''}`),
+      ];
+      const summary = `Migration matrix: ${mx.newlyFailing.length} pair${mx.newlyFailing.length === 1 ? '' : 's'} newly fail, ${mx.newlyPassing.length} newly pass, ${mx.newlyUnsupported.length} newly unsupported (${mx.hosts.length} hosts, QEMU ${mdEscape(mx.qemu)})`;
+      sections.push({ items: items.length, render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]) });
+    }
+    if (r.generated.length) {
+      const lines = r.generated.flatMap((g) => g.diff.replace(/\n$/, '').split('\n'));
+      const summary = `Generated C: ${r.generated.length} file${r.generated.length === 1 ? '' : 's'} changed (${r.generated.map((g) => mdEscape(g.path)).join(', ')})`;
+      sections.push({ items: lines.length, render: (n) => details(summary, [fence(lines.slice(0, n).join('\n') + (n < lines.length ? `\n… ${lines.length - n} more lines not shown` : ''), 'diff')]) });
+    }
+  }
+
+  const note = (omitted: number) =>
+    `\n> [!NOTE]\n> This comment was cut to stay under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character limit; ${omitted} section${omitted === 1 ? ' was' : 's were'} shortened or left out. Run \`mtc diff --format text\` (or see the job log) for the full report.\n`;
+  let body = head.join('\n') + '\n';
+  const reserve = note(sections.length).length;
+  for (let i = 0; i < sections.length; i++) {
+    const full = sections[i].render(sections[i].items);
+    if (body.length + full.length + 1 + reserve <= limit || (i === sections.length - 1 && body.length + full.length + 1 <= limit)) {
+      body += full + '\n';
+      continue;
+    }
+    // Largest prefix of this section that fits, then stop.
+    let lo = 0;
+    let hi = sections[i].items - 1;
+    let best = '';
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = sections[i].render(mid);
+      if (body.length + t.length + 1 + reserve <= limit) {
+        best = t;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best && lo > 0) body += best + '\n';
+    body += note(sections.length - i);
+    break;
+  }
+  if (body.length > limit) body = body.slice(0, Math.max(0, limit - 1)) + '\n'; // cannot happen with sane limits; never exceed it
+  return body;
+}
