@@ -134,7 +134,7 @@ function compileTree(tree: RuleTree, opts: DiffOptions): Compiled {
   if (found.abs) {
     const display = nodePath.posix.relative(tree.root, found.abs.split(nodePath.sep).join('/')) || 'mtc.yaml';
     const r = readConfig(tree.fs, found.abs, display);
-    config = r.config;
+    config = { ...r.config, waivers: r.config.waivers.map((w) => ({ ...w, file: joinPrefix(tree.prefix, w.file) })) };
     configDiagnostics.push(...r.diagnostics);
   }
   const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits });
@@ -236,7 +236,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
       code: reviewCodes.MTC5053.code,
       severity: 'warning',
       message: `waiver of ${w.rule} for ${w.machine}${w.subject ? ` (${w.subject})` : ''} matches no finding`,
-      location: { file: joinPrefix(headTree.prefix, w.file), line: w.line, column: 1 },
+      location: { file: w.file, line: w.line, column: 1 },
     });
 
   const order = new Map(allNames.map((n, i) => [n, i]));

@@ -105,7 +105,7 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
       const summary = `<b>${mdEscape(name)}</b>${m?.released ? ' (released)' : ''}: ${cs.length} change${cs.length === 1 ? '' : 's'}${nBreaking ? `, ${nBreaking} breaking` : ''}`;
       sections.push({
         items: items.length,
-        render: (n) => details(summary, [...(fs.length ? [] : []), ...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]),
+        render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]),
       });
     }
     if (r.matrix && r.matrix.newlyFailing.length + r.matrix.newlyPassing.length + r.matrix.newlyUnsupported.length > 0) {
