@@ -84,6 +84,8 @@ export interface DocRuleSet {
 export interface DocMachineType {
   readonly name: string;
   readonly family: string;
+  /** Guest architecture of the family (`virt` → aarch64, `pc-q35` → x86_64), null when unknown. The simulator models aarch64 only. */
+  readonly arch: 'aarch64' | 'x86_64' | null;
   readonly version: string | null;
   readonly inherits: string | null;
   readonly chain: readonly string[];

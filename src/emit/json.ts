@@ -69,6 +69,7 @@ export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
     return {
       name: m.name,
       family: m.family,
+      arch: m.arch ?? null,
       version: m.version && m.version.length > 0 ? m.version.join('.') : null,
       inherits: m.inherits ?? null,
       chain: [...m.chain],

@@ -101,6 +101,8 @@ export interface MachineType {
   readonly name: string;
   /** `virt` for `virt-10.1`, `virt-rhel` for `virt-rhel9.6.0`, `pc-q35` for `pc-q35-2.11`. */
   readonly family: string;
+  /** Guest architecture of the family (`virt` → aarch64, `pc-q35` → x86_64); absent when unknown. */
+  readonly arch?: 'aarch64' | 'x86_64';
   /** Numeric version parsed from the name (`[10, 1]`), absent when the name has none. */
   readonly version?: readonly number[];
   /** The next newer machine type whose compat entries this one inherits. */

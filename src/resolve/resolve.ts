@@ -245,6 +245,13 @@ export function mergeChain(sets: readonly M.RuleSet[]): M.RuleSet {
   };
 }
 
+/** The guest architecture of a machine family, from QEMU's family names. */
+export function familyArch(family: string): 'aarch64' | 'x86_64' | undefined {
+  if (/^(virt|sbsa-ref)(-|$)/.test(family) || family === 'virt') return 'aarch64';
+  if (/^(pc|pc-q35|pc-i440fx|q35|microvm|isapc|xenfv)(-|$)/.test(family)) return 'x86_64';
+  return undefined;
+}
+
 function fileTarget(file: A.File, fallback: M.CTarget): M.CTarget {
   for (const st of file.statements) {
     if (st.kind === 'Target' && st.name && (st.name.name === 'x-mig' || st.name.name === 'tolerances')) return st.name.name;
@@ -274,6 +281,7 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     machines.push({
       name: d.name,
       family: d.family,
+      ...(familyArch(d.family) ? { arch: familyArch(d.family) } : {}),
       ...(d.version ? { version: d.version } : {}),
       ...(parent ? { inherits: parent.name } : {}),
       inheritsExplicit: parent?.explicit ?? false,

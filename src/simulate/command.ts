@@ -71,7 +71,8 @@ export function parseRegValues(specs: readonly string[]): Map<bigint, bigint> {
 }
 
 function selectMachines(all: MachineModel[], names: readonly string[] | undefined): MachineModel[] {
-  if (!names || names.length === 0) return all;
+  // The host models are arm64 KVM and arm TCG: machine types of another architecture are left out.
+  if (!names || names.length === 0) return all.filter((m) => m.arch !== 'x86_64');
   return names.map((n) => {
     const m = all.find((x) => x.name === n);
     if (!m) {

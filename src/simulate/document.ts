@@ -59,7 +59,7 @@ export function machineFromDoc(mt: DocMachineType): MachineModel {
       throw new DocumentError(`${where}.effective.requiresKernel: expected { version }`);
     requiresKernel = e.requiresKernel.version;
   }
-  return { name: mt.name, target: mt.target === 'tolerances' ? 'tolerances' : 'x-mig', hidden, tolerated, allowedCpus, requiresKernel, names };
+  return { name: mt.name, arch: mt.arch ?? null, target: mt.target === 'tolerances' ? 'tolerances' : 'x-mig', hidden, tolerated, allowedCpus, requiresKernel, names };
 }
 
 /** Checks the envelope and decodes every machine type. Throws DocumentError. */

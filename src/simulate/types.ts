@@ -69,6 +69,8 @@ export interface AllowedCpuModel {
 /** One machine type's effective rules, decoded from the build document. */
 export interface MachineModel {
   readonly name: string;
+  /** Guest architecture from the build document; the simulator models aarch64 (KVM/TCG arm) only. */
+  readonly arch?: 'aarch64' | 'x86_64' | null;
   readonly target: 'x-mig' | 'tolerances';
   readonly hidden: readonly bigint[];
   readonly tolerated: readonly ToleratedModel[];
