@@ -36,6 +36,6 @@ export interface Catalog {
   lookupName(name: string): RegisterInfo | undefined;
   /** Every name and alias, for suggestions. */
   allNames(): readonly string[];
-  /** Every entry, sorted by id (optional for stubs; the real catalog has it). */
+  /** Every entry, sorted by id (optional in the interface; the built-in catalog has it). */
   entries?(): readonly RegisterInfo[];
 }

@@ -13,7 +13,7 @@ export function codePointTag(cp: number): string {
 
 /**
  * Text for inside a C block comment, on one line: printable ASCII only
- * (everything else as `<U+XXXX>`), no `*\/` or `/*`, no `??`, no backslash.
+ * (everything else as `<U+` hex digits `>`), no `*\/` or `/*`, no `??`, no backslash.
  * Newlines must be split off by the caller (see {@link commentLines}).
  */
 export function cCommentText(text: string): string {
