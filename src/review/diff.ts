@@ -98,7 +98,7 @@ export function openTree(cwd: string, spec: string | undefined): RuleTree {
   try {
     commit = resolveCommit(cwd, spec);
   } catch (e) {
-    throw new TreeError(`\`${spec}\` is neither a directory nor a git revision (${(e as GitError).message})`);
+    throw new TreeError(`\`${spec}\` is neither a directory nor a git revision of this repository (${(e as GitError).message})`);
   }
   const fs = new GitTreeFileSystem(cwd, commit);
   return { info: { kind: 'git', spec, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };

@@ -40,7 +40,12 @@ export function repositoryOf(cwd: string): { top: string; prefix: string } {
 /** Resolves a revision (`main`, `HEAD~1`, a sha) to a full commit id. Refuses option-like input. */
 export function resolveCommit(cwd: string, rev: string): string {
   if (rev === '' || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new GitError(`not a revision: \`${rev}\``);
-  const out = git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
+  let out: string;
+  try {
+    out = git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
+  } catch {
+    throw new GitError(`unknown revision \`${rev}\``);
+  }
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(out)) throw new GitError(`not a commit: \`${rev}\``);
   return out;
 }

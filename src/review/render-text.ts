@@ -9,7 +9,7 @@ export function where(l: Location | null): string {
 
 export function treeLabel(t: DiffReport['base']): string {
   if (t.kind === 'worktree') return 'working tree';
-  if (t.kind === 'git') return `${t.spec} (${t.commit?.slice(0, 12)})`;
+  if (t.kind === 'git' && t.commit) return `${t.spec} (${t.commit.slice(0, 12)})`;
   return t.spec;
 }
 

@@ -54,3 +54,20 @@ describe('mtc check --format github|sarif', () => {
     expect((await capture(() => main(['check', '--format', 'xml', root]))).code).toBe(2);
   });
 });
+
+describe('examples/github-workflow.yml', () => {
+  test('is valid YAML and only uses options mtc has', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const text = readFileSync(new URL('../../examples/github-workflow.yml', import.meta.url), 'utf8');
+    const wf = parse(text) as { jobs: { rules: { steps: { run?: string }[] } } };
+    const runs = wf.jobs.rules.steps.map((s) => s.run ?? '').join('\n');
+    const help = async (cmd: string) => (await capture(() => main([cmd, '--help']))).out;
+    for (const [cmd, flags] of Object.entries({ diff: ['--base', '--head', '--format', '--output'], check: ['--format'], build: ['--out', '--check', '--format'], simulate: ['--build', '--format', '--out'] })) {
+      expect(runs).toContain(`mtc ${cmd} `);
+      const h = await help(cmd);
+      for (const f of flags) expect(h, `${cmd} ${f}`).toContain(f);
+    }
+    expect(runs).toContain('--format markdown');
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { Ajv } from 'ajv';
-import { diffCase, golden } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffCase, fixtures, golden, hostsDir } from './helpers.js';
+import { tempProject } from '../helpers.js';
+import { loadBuiltinCatalog } from '../../src/catalog/index.js';
+import { runDiff } from '../../src/review/diff.js';
 import { renderReport, diffFormats } from '../../src/review/diff-command.js';
 import { diffReportSchema } from '../../src/review/diff-schema.js';
 import type { DiffReport } from '../../src/review/report-types.js';
@@ -78,9 +83,23 @@ describe('what the cases show', () => {
     expect(report.counts.waived).toBe(1);
     expect(report.diagnostics.some((d) => d.code === 'MTC5053' && d.location?.line === 8)).toBe(true);
   });
-  test('a change to an unreleased machine type is not breaking', () => {
-    const { report } = diffCase('rule-removed', { config: 'rules/none.yaml' });
-    // A missing --config is an error of the config, reported as such (exit 2 for the base).
-    expect(report.diagnostics[0].code).toBe('MTC5052');
+  test('a missing --config file is an error of both trees (the base one makes it exit 2)', () => {
+    const r = diffCase('rule-removed', { config: 'rules/none.yaml' });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.diagnostics.map((d) => d.code)).toEqual(['MTC5052', 'MTC5050', 'MTC5050']);
+  });
+  test('the same change to unreleased machine types is not breaking; new failures are warnings', () => {
+    const tree = (side: string, yaml: string) => {
+      const files: Record<string, string> = { 'rules/mtc.yaml': yaml };
+      for (const f of ['virt.mtc', 'virt-rhel.mtc', 'pc.mtc']) files[`rules/${f}`] = readFileSync(join(fixtures, `cases/rule-removed/${side}/rules/${f}`), 'utf8');
+      return tempProject(files);
+    };
+    const yaml = 'released: [virt-8.*]\n';
+    const r = runDiff({ cwd: fixtures, base: tree('base', yaml), head: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
+    expect(r.exitCode).toBe(0);
+    expect(r.report.verdict).toBe('compatible');
+    expect(r.report.findings.filter((f) => f.rule === 'MTC5005').map((f) => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+    expect(r.report.findings.some((f) => f.rule === 'MTC5001')).toBe(false);
+    expect(r.report.diagnostics.map((d) => [d.code, d.message])).toEqual([['MTC5054', '`released: virt-8.*` matches no machine type']]);
   });
 });
