@@ -5,10 +5,11 @@ import { catalogCodes } from '../validate/catalog-codes.js';
 import { emitCodes } from '../emit/codes.js';
 import { simulateCodes } from '../simulate/codes.js';
 import { formatCodes } from '../format/codes.js';
+import { reviewCodes } from '../review/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, formatCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)

@@ -23,7 +23,7 @@ import { compareMatrices } from './matrix.js';
 import type { DiffReport, Finding, GeneratedDiff, Location, MachineSummary, MatrixChange, ReportDiagnostic, TreeInfo, Verdict } from './report-types.js';
 import { evaluateRules } from './rules.js';
 import { compareModels, type SideInfo } from './semantic.js';
-import { unifiedDiff } from './udiff.js';
+import { unifiedDiff } from '../util/udiff.js';
 
 export interface DiffOptions {
   /** Directory the command runs in: git runs here, relative paths start here. */

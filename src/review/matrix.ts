@@ -29,7 +29,8 @@ export function compareMatrices(
   const pairsH: MachineModel[] = [];
   for (const b of base) {
     const h = headBy.get(b.name);
-    if (h) {
+    // The host models are arm64: machine types of another architecture have no matrix.
+    if (h && b.arch !== 'x86_64' && h.arch !== 'x86_64') {
       pairsB.push(b);
       pairsH.push(h);
     }

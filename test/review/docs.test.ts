@@ -35,8 +35,8 @@ describe('rule table', () => {
     const md = reviewGeneratedFiles().get('docs/breaking-rules.md')!;
     for (const c of Object.values(reviewCodes)) expect(md).toContain(`### ${c.code}\n\n\`${c.name}\``);
   });
-  test('no code collides with another stage', () => {
+  test("every review code is in the registry, which refuses duplicates", () => {
     const others = new Set(allCodes().map((c) => c.code));
-    for (const c of Object.keys(reviewCodes)) expect(others.has(c)).toBe(false);
+    for (const c of Object.keys(reviewCodes)) expect(others.has(c)).toBe(true);
   });
 });

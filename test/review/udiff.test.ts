@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { diffLines, splitLines, unifiedDiff } from '../../src/review/udiff.js';
+import { diffLines, splitLines, unifiedDiff } from '../../src/util/udiff.js';
 
 /** Applies a unified diff to `before` (strict: context must match). */
 function applyPatch(before: string, patch: string): string {
