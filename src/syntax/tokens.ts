@@ -10,9 +10,17 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 export const Any = createToken({ name: 'Any', pattern: Lexer.NA });
 export const AttrName = createToken({ name: 'AttrName', pattern: Lexer.NA });
 
+/*
+ * `start_chars_hint` tells Chevrotain which characters can start each token,
+ * so that it need not analyse the regular expressions at every start-up.
+ */
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'];
+const DIGITS = [...'0123456789'];
+
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',
   pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  start_chars_hint: [' ', '\t', '\r', '\n', '\f', '\v', '\u00a0', '\ufeff'],
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
@@ -20,12 +28,14 @@ export const WhiteSpace = createToken({
 export const LineComment = createToken({
   name: 'LineComment',
   pattern: /\/\/[^\r\n]*/,
+  start_chars_hint: ['/'],
   group: 'comments',
 });
 
 export const Ident = createToken({
   name: 'Ident',
   pattern: /[A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])*(?:[-.][A-Za-z0-9_]+(?:\[[0-9]+\])*)*/,
+  start_chars_hint: LETTERS,
   categories: [Any, AttrName],
 });
 
@@ -33,6 +43,7 @@ function keyword(word: string): TokenType {
   return createToken({
     name: word[0].toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
+    start_chars_hint: [word[0]],
     longer_alt: Ident,
     categories: [Any, AttrName],
   });
@@ -60,12 +71,14 @@ export const Sysreg = keyword('sysreg');
 export const NumberTok = createToken({
   name: 'Number',
   pattern: /0[xX][0-9A-Za-z_]*|[0-9][0-9A-Za-z_]*(?:\.[0-9][0-9A-Za-z_]*)*/,
+  start_chars_hint: DIGITS,
   categories: [Any],
 });
 
 export const StringTok = createToken({
   name: 'String',
   pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  start_chars_hint: ['"'],
   categories: [Any],
 });
 
@@ -73,19 +86,20 @@ export const StringTok = createToken({
 export const UnterminatedString = createToken({
   name: 'UnterminatedString',
   pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  start_chars_hint: ['"'],
   categories: [Any],
 });
 
-export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, categories: [Any] });
-export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, categories: [Any] });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, categories: [Any] });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, categories: [Any] });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, categories: [Any] });
-export const Semi = createToken({ name: 'Semi', pattern: /;/, categories: [Any] });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/, categories: [Any] });
-export const Eq = createToken({ name: 'Eq', pattern: /=/, categories: [Any] });
-export const Amp = createToken({ name: 'Amp', pattern: /&/, categories: [Any] });
-export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, categories: [Any] });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, start_chars_hint: ['{'], categories: [Any] });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, start_chars_hint: ['}'], categories: [Any] });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, start_chars_hint: ['('], categories: [Any] });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, start_chars_hint: [')'], categories: [Any] });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, start_chars_hint: [','], categories: [Any] });
+export const Semi = createToken({ name: 'Semi', pattern: /;/, start_chars_hint: [';'], categories: [Any] });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, start_chars_hint: ['='], categories: [Any] });
+export const Eq = createToken({ name: 'Eq', pattern: /=/, start_chars_hint: ['='], categories: [Any] });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, start_chars_hint: ['&'], categories: [Any] });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, start_chars_hint: ['.'], categories: [Any] });
 
 export const keywordTokens: readonly TokenType[] = [
   Machine, Inherits, Include, Target, Hide, Tolerate, Set, Allow, Cpu, Revidr, Aidr, Requires,
