@@ -179,7 +179,7 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
       });
     else cNames.set(ident, m.name);
   };
-  // A machine type is "latest" when no machine type of the rules inherits from... rather: when it has no parent.
+  // A machine type is "latest" (DEFINE_..._AS_LATEST) when it has no parent.
   for (const family of famOrder) {
     const machines = famMachines.get(family)!;
     const plans: MachinePlan[] = [];

@@ -58,7 +58,7 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
       diagnostics.push(ioError(file, e, 'cannot read'));
       continue;
     }
-    const result = await formatSource(text, file, { usePrettierConfig: true });
+    const result = await formatSource(text, file, { usePrettierConfig: true, absolutePath: abs });
     sources.set(file, result.source);
     if (!result.ok) {
       failed = true;

@@ -10,6 +10,8 @@ export interface FormatOptions {
   readonly printWidth?: number;
   /** Resolve `.prettierrc` & co. for the file, as `prettier --write` would. Default false. */
   readonly usePrettierConfig?: boolean;
+  /** Absolute path of the file, for finding its Prettier config (default: `path` from the current directory). */
+  readonly absolutePath?: string;
 }
 
 export type FormatResult =
@@ -28,7 +30,7 @@ export async function formatSource(text: string, path: string, options: FormatOp
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, diagnostics: parsed.diagnostics, source };
   let config: prettier.Options = {};
-  if (options.usePrettierConfig) config = (await prettier.resolveConfig(path, { editorconfig: false })) ?? {};
+  if (options.usePrettierConfig) config = (await prettier.resolveConfig(options.absolutePath ?? path, { editorconfig: false })) ?? {};
   let formatted: string;
   try {
     formatted = await prettier.format(text, {
@@ -39,7 +41,18 @@ export async function formatSource(text: string, path: string, options: FormatOp
       printWidth: options.printWidth ?? config.printWidth ?? MTC_PRINT_WIDTH,
     });
   } catch (e) {
-    return { ok: false, diagnostics: [notPreserving(path, `the formatter failed: ${e instanceof Error ? e.message : String(e)}`)], source };
+    const why = `Prettier failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/\.$/, '')}`;
+    return {
+      ok: false,
+      diagnostics: [
+        notPreserving(
+          path,
+          why,
+          'check the Prettier configuration that applies to this file (.prettierrc and the like); if it is valid, this is a bug in the formatter',
+        ),
+      ],
+      source,
+    };
   }
   const problem = checkPreserved(parsed.ast, formatted, path);
   if (problem) return { ok: false, diagnostics: [notPreserving(path, problem)], source };
@@ -57,12 +70,10 @@ export function checkPreserved(original: ReturnType<typeof parseSource>['ast'], 
   return undefined;
 }
 
-function notPreserving(path: string, why: string): Diagnostic {
-  return {
-    code: 'MTC6004',
-    severity: 'error',
-    message: `${why}; the file is left untouched`,
-    file: path,
-    help: 'this is a bug in the formatter; put `// mtc-fmt: ignore` before the statement to keep it as written, and report it',
-  };
+function notPreserving(
+  path: string,
+  why: string,
+  help = 'this is a bug in the formatter; put `// mtc-fmt: ignore` before the statement to keep it as written, and report it',
+): Diagnostic {
+  return { code: 'MTC6004', severity: 'error', message: `${why}; the file is left untouched`, file: path, help };
 }

@@ -1,5 +1,6 @@
 /** `mtc diff`: options → runDiff → the chosen format on stdout (or --output). */
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/write-output.js';
+import { renderHuman, useColor } from '../diagnostics/render.js';
 import { loadCatalog } from '../catalog/index.js';
 import type { DiffCommandOptions } from '../cli/commands/diff.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
@@ -51,8 +52,13 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       limits: limitsFrom(opts),
     });
     const text = renderReport(report, opts.format as DiffFormat);
-    if (opts.output !== undefined) writeFileSync(opts.output, text);
-    else process.stdout.write(text);
+    if (opts.output !== undefined) {
+      const failed = writeOutputFile(opts.output, text);
+      if (failed) {
+        process.stderr.write(renderHuman(failed, { color: useColor(process.stderr), sources: new Map() }) + '\n');
+        return 2;
+      }
+    } else process.stdout.write(text);
     return exitCode;
   } catch (e) {
     return reportUsage(e);

@@ -3,8 +3,7 @@
  * policy checks. Exit 0 (policy holds, or no policy), 1 (a requirement
  * fails), 2 (usage error, unreadable input).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeOutputFile } from '../util/write-output.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderHuman, useColor } from '../diagnostics/render.js';
@@ -178,8 +177,11 @@ export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
       : undefined;
     const run = simulate(opts, { progress });
     if (opts.out) {
-      mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, run.output);
+      const failed = writeOutputFile(opts.out, run.output);
+      if (failed) {
+        printDiags([failed]);
+        return 2;
+      }
     } else process.stdout.write(run.output);
     printDiags(run.diagnostics);
     if (run.report.policy) process.stderr.write(run.report.policy.passed ? 'policy: passed\n' : `policy: failed (${run.diagnostics.length} pair${run.diagnostics.length === 1 ? '' : 's'})\n`);

@@ -67,4 +67,19 @@ describe('mtc check', () => {
     expect(r.stderr).not.toContain('\u001b[2J');
     expect(r.stderr).toContain('<U+202E>');
   });
+
+  it('--max-files limits how many rule files one run reads (MTC9003)', () => {
+    const root = tempProject({ 'rules/a.mtc': 'machine a-1.0;', 'rules/b.mtc': 'machine b-1.0;' });
+    const r = mtc(['check', '--max-files', '1'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[MTC9003]: more than 1 rule files');
+    expect(mtc(['check', '--max-files', '2'], root).code).toBe(0);
+  });
+
+  it('a report that cannot be written is an I/O error (MTC9002), not an internal error', () => {
+    const r = mtc(['simulate', '--out', '/dev/null/x/report.txt'], process.cwd());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[MTC9002]: cannot write /dev/null/x/report.txt');
+    expect(r.stderr).not.toContain('MTC9001');
+  });
 });

@@ -36,7 +36,7 @@ afterEach(() => {
 const HELP = 'this is a bug in the formatter; put `// mtc-fmt: ignore` before the statement to keep it as written, and report it';
 const input = 'machine virt-10.1 {\n  // keep me\n  hide   TCR2_EL1 { reason "x"; }\n}\n';
 
-async function notPreserving(breakOutput: (s: string) => string) {
+async function notPreserving(breakOutput: (s: string) => string, help = HELP) {
   fault.breakOutput = breakOutput;
   const r = await formatSource(input, 'rules/a.mtc');
   expect(r.ok).toBe(false);
@@ -46,7 +46,7 @@ async function notPreserving(breakOutput: (s: string) => string) {
   expect(d.code).toBe('MTC6004');
   expect(d.severity).toBe(formatCodes.MTC6004.severity);
   expect(d.file).toBe('rules/a.mtc');
-  expect(d.help).toBe(HELP);
+  expect(d.help).toBe(help);
   expect(where(d)).toBe('-'); // about the whole file
   return d.message;
 }
@@ -70,10 +70,13 @@ describe('MTC6004 fmt-not-preserving (injected printer fault)', () => {
   });
 
   test('a printer that throws', async () => {
-    const msg = await notPreserving(() => {
-      throw new Error('printer exploded');
-    });
-    expect(msg).toBe('the formatter failed: printer exploded; the file is left untouched');
+    const msg = await notPreserving(
+      () => {
+        throw new Error('printer exploded');
+      },
+      'check the Prettier configuration that applies to this file (.prettierrc and the like); if it is valid, this is a bug in the formatter',
+    );
+    expect(msg).toBe('Prettier failed: printer exploded; the file is left untouched');
   });
 
   test('checkPreserved, the detector, on a broken text directly', () => {
@@ -111,7 +114,7 @@ describe('MTC6004 from a real input: a Prettier config with a bad value', () => 
     expect(await runFmt([join(dir, 'a.mtc')], {}, io)).toBe(1);
     expect(readFileSync(join(dir, 'a.mtc'), 'utf8')).toBe(input);
     // The message carries Prettier's own wording of the option error.
-    expect(err.join('')).toMatch(/^error\[MTC6004\]: the formatter failed: Invalid tabWidth value\..*; the file is left untouched$/m);
+    expect(err.join('')).toMatch(/^error\[MTC6004\]: Prettier failed: Invalid tabWidth value\..*[^.]; the file is left untouched$/m);
 
     const r = await formatSource(input, join(dir, 'a.mtc'), { usePrettierConfig: true });
     expect(r.ok).toBe(false);

@@ -11,6 +11,7 @@ export interface BuildOptions {
   readonly qemuTree?: string;
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
+  readonly maxFiles?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -27,6 +28,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')
+    .option('--max-files <n>', 'most rule files read, through directories and includes')
     .action(async (paths: string[], opts: BuildOptions) => {
       const impl = await import('../../emit/command.js');
       setExit(await impl.runBuild(paths, opts));

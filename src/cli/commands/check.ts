@@ -8,6 +8,7 @@ export interface CheckOptions {
   readonly target?: string;
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
+  readonly maxFiles?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -21,6 +22,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')
+    .option('--max-files <n>', 'most rule files read, through directories and includes')
     .action(async (paths: string[], opts: CheckOptions) => {
       const impl = await import('../check-command.js');
       setExit(await impl.runCheck(paths, opts));

@@ -13,6 +13,7 @@ export interface DiffCommandOptions {
   readonly output?: string;
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
+  readonly maxFiles?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -33,6 +34,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')
+    .option('--max-files <n>', 'most rule files read, through directories and includes')
     .action(async (paths: string[], opts: DiffCommandOptions) => {
       const impl = await import('../../review/diff-command.js');
       setExit(await impl.runDiffCommand(paths, opts));
