@@ -15,7 +15,11 @@ export function writeOutputFile(path: string, text: string): Diagnostic | undefi
     renameSync(tmp, path);
     return undefined;
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the directory itself is unusable; nothing was written
+    }
     return {
       code: 'MTC9002',
       severity: 'error',
