@@ -10,7 +10,7 @@
  *   qemu/virt.patch       with --qemu-tree: patch for DIR/hw/arm/virt.c
  *   .mtc-manifest         the files above: what the build owns and may remove
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../resolve/model.js';
@@ -88,6 +88,33 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
+/** Temporary files of this module's writes: `.NAME.mtc-tmp-PID`. */
+const TEMP_FILE = /^\..+\.mtc-tmp-[0-9]+$/;
+
+/**
+ * Temporary files left by a build that was killed before its renames, in the
+ * output directory and its subdirectories (relative paths, sorted).
+ */
+export function leftoverTemps(outDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string, depth: number) => {
+    if (depth > 8) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(dir, e.name), r, depth + 1);
+      else if (e.isFile() && TEMP_FILE.test(e.name)) out.push(r);
+    }
+  };
+  walk(outDir, '', 0);
+  return out.sort();
+}
+
 function previousManifest(outDir: string): string[] {
   const t = readIfExists(join(outDir, MANIFEST));
   return t ? parseManifest(t) : [];
@@ -95,7 +122,7 @@ function previousManifest(outDir: string): string[] {
 
 export interface StaleFile {
   readonly path: string;
-  /** `changed`: differs; `missing`: not on disk; `extra`: owned, no longer produced. */
+  /** `changed`: differs; `missing`: not on disk; `extra`: owned, no longer produced, or a temporary file a killed build left. */
   readonly state: 'changed' | 'missing' | 'extra';
   /** Short unified diff (disk → expected), for `changed`. */
   readonly diff?: string;
@@ -115,6 +142,7 @@ export function checkOutputs(outDir: string, gen: Generated, maxDiffLines = 40):
   }
   for (const path of previousManifest(outDir))
     if (!gen.files.has(path) && existsSync(join(outDir, path))) stale.push({ path, state: 'extra' });
+  for (const path of leftoverTemps(outDir)) stale.push({ path, state: 'extra' });
   return stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -174,6 +202,11 @@ export function writeOutputs(outDir: string, gen: Generated): WriteResult {
   temps.sort((a, b) => Number(a[1].endsWith(MANIFEST)) - Number(b[1].endsWith(MANIFEST)));
   for (const [tmp, final] of temps) renameSync(tmp, final);
   const removed: string[] = [];
+  // Temporary files of an earlier build that was killed (another pid) are ours to remove.
+  for (const path of leftoverTemps(outDir)) {
+    rmSync(join(outDir, path), { force: true });
+    removed.push(path);
+  }
   for (const path of [...owned].sort()) {
     if (gen.files.has(path)) continue;
     const p = join(outDir, path);

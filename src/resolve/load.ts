@@ -86,7 +86,8 @@ function toPosix(p: string): string {
 
 function isInside(root: string, p: string): boolean {
   const rel = nodePath.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
+  // `..name` is a file inside the root; only `..` itself or `../…` leave it.
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + nodePath.sep) && !nodePath.isAbsolute(rel));
 }
 
 /** Decodes UTF-8; on invalid bytes reports the first one and decodes lossily. */
@@ -189,8 +190,14 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
     return loaded;
   };
 
-  /** Depth-first over includes, with the stack for cycle detection. */
+  /**
+   * Depth-first over includes. `visiting` while a file's includes are being
+   * followed (it is on the stack), `done` after; an include of a `visiting`
+   * file closes a cycle.
+   */
+  const state = new Map<string, 'visiting' | 'done'>();
   const visit = (file: LoadedFile, stack: string[]) => {
+    state.set(file.realPath, 'visiting');
     for (const st of file.ast.statements) {
       if (st.kind !== 'Include' || !st.path) continue;
       const at = { file: file.path, span: st.path.span };
@@ -225,7 +232,7 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
         });
         continue;
       }
-      if (stack.includes(real)) {
+      if (state.get(real) === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(real)), real].map(display).join(' -> ');
         diagnostics.push({
           code: 'MTC1017',
@@ -249,29 +256,23 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
         });
         continue;
       }
-      const already = byReal.has(real);
+      // Depth-first with states, so each file is expanded once: linear in the include graph.
+      if (state.get(real) === 'done') continue;
       const child = readOne(real);
-      if (child && !already) visit(child, [...stack, real]);
-      else if (child && already) visitCyclesOnly(child, [...stack, real]);
-    }
-  };
-
-  // A file read before may still close a cycle through this path.
-  const visitCyclesOnly = (file: LoadedFile, stack: string[]) => {
-    for (const st of file.ast.statements) {
-      if (st.kind !== 'Include' || !st.path) continue;
-      const real = fs.realpath(nodePath.resolve(nodePath.dirname(file.realPath), st.path.value));
-      if (!real || !isInside(root, real)) continue;
-      if (stack.includes(real)) continue; // reported when that file was visited with its own stack
-      if (stack.length < limits.maxIncludeDepth) {
-        const child = byReal.get(real);
-        if (child) visitCyclesOnly(child, [...stack, real]);
+      if (child) {
+        stack.push(real);
+        visit(child, stack);
+        stack.pop();
       }
     }
+    state.set(file.realPath, 'done');
   };
 
+  // Each real directory is walked once, so symlink loops inside the root end.
+  const walked = new Set<string>();
   const walk = (dir: string, out: string[], depth: number) => {
-    if (depth > 64) return;
+    if (depth > 64 || walked.has(dir)) return;
+    walked.add(dir);
     let names: string[];
     try {
       names = fs.list(dir).sort();
@@ -306,6 +307,7 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
     else roots.push(real);
   }
   for (const real of [...new Set(roots)].sort()) {
+    if (state.has(real)) continue;
     const f = readOne(real);
     if (f) visit(f, [real]);
   }

@@ -213,11 +213,10 @@ describe('a build killed halfway', () => {
     }
   });
 
-  // BUG (reported): the temporary files of a killed build
-  // (`.NAME.mtc-tmp-PID`, src/emit/build.ts writeOutputs) stay in out/ for
-  // ever: the next build uses its own pid and neither removes nor reports
-  // them, and `mtc build --check` does not see them either.
-  it.fails('the next build also removes the temporary files a killed build left behind', async () => {
+  // Regression: the temporary files of a killed build (`.NAME.mtc-tmp-PID`)
+  // once stayed in out/ for ever. The next build removes them, and
+  // `mtc build --check` reports them.
+  it('the next build also removes the temporary files a killed build left behind', async () => {
     const n = newBuild.size;
     const out = outWithOldBuild('out-leftovers');
     const r = await mtcBuild(work, 'new', out, { killAt: `rename:${n >> 1}` });
