@@ -4,9 +4,16 @@ import { compileHistory, loadBuiltinHistory, presenceAt, type CompiledHistory, t
 /** `ctx.extras` key under which `mtc check --history` passes a KernelHistory. */
 export const HISTORY_EXTRA = 'catalog.history';
 
+const compiled = new WeakMap<KernelHistory, WeakMap<object, CompiledHistory>>();
+
+/** The kernel history of a check, compiled against its catalog once (several rules use it). */
 export function historyOf(ctx: ValidationContext): CompiledHistory {
   const h = (ctx.extras.get(HISTORY_EXTRA) as KernelHistory | undefined) ?? loadBuiltinHistory();
-  return compileHistory(h, ctx.catalog);
+  let byCatalog = compiled.get(h);
+  if (!byCatalog) compiled.set(h, (byCatalog = new WeakMap()));
+  let c = byCatalog.get(ctx.catalog);
+  if (!c) byCatalog.set(ctx.catalog, (c = compileHistory(h, ctx.catalog)));
+  return c;
 }
 
 /** The kernel range the history implies for a register that some kernels list differently. */
@@ -34,7 +41,19 @@ export function impliedRange(h: CompiledHistory, id: bigint): ImpliedRange | und
 }
 
 /** Whether every release of the history lists the register the same way (so hiding/tolerating it changes nothing). */
+const uniform = new WeakMap<CompiledHistory, Map<bigint, 'always' | 'never' | undefined>>();
+
+/** Whether every kernel of the history lists the register the same way (memoised per history). */
 export function listedUniformly(h: CompiledHistory, id: bigint): 'always' | 'never' | undefined {
+  let memo = uniform.get(h);
+  if (!memo) uniform.set(h, (memo = new Map()));
+  if (memo.has(id)) return memo.get(id);
+  const r = computeListedUniformly(h, id);
+  memo.set(id, r);
+  return r;
+}
+
+function computeListedUniformly(h: CompiledHistory, id: bigint): 'always' | 'never' | undefined {
   if (h.tcg.has(id)) return undefined;
   const t = h.timelines.get(id);
   if (!t) return 'never';

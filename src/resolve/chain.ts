@@ -40,7 +40,16 @@ export function splitMachineName(name: string): { family: string; version?: numb
   return { family: m[1].replace(/-$/, ''), version: m[2].split('.').map(Number) };
 }
 
+const chainCache = new WeakMap<Project, Chains>();
+
+/** The chains of a project, computed once (the validator and the resolver both need them). */
 export function computeChains(project: Project): Chains {
+  let c = chainCache.get(project);
+  if (!c) chainCache.set(project, (c = computeChainsUncached(project)));
+  return c;
+}
+
+function computeChainsUncached(project: Project): Chains {
   const problems: Diagnostic[] = [];
   const machines = new Map<string, Declared>();
   const order: Declared[] = [];

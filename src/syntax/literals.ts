@@ -44,8 +44,11 @@ export interface DecodedString {
 }
 
 /** Decodes a quoted literal (with its quotes). Offsets of bad escapes are relative to the literal. */
+const NO_ESCAPES: readonly { readonly offset: number; readonly text: string }[] = [];
+
 export function decodeString(literal: string): DecodedString {
   const inner = literal.slice(1, literal.endsWith('"') && literal.length > 1 ? -1 : undefined);
+  if (!inner.includes('\\')) return { value: inner, badEscapes: NO_ESCAPES };
   let value = '';
   const badEscapes: { offset: number; text: string }[] = [];
   for (let i = 0; i < inner.length; i++) {

@@ -40,8 +40,20 @@ export class SourceFile {
     return this.lineStarts.length;
   }
 
+  /** Line index of the last lookup: the parser asks in source order, so most lookups hit it or the next line. */
+  private lastLine = 0;
+
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last] <= o) {
+      if (last + 1 >= starts.length || o < starts[last + 1]) return { offset: o, line: last + 1, column: o - starts[last] + 1 };
+      if (last + 2 >= starts.length || o < starts[last + 2]) {
+        this.lastLine = last + 1;
+        return { offset: o, line: last + 2, column: o - starts[last + 1] + 1 };
+      }
+    }
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -49,6 +61,7 @@ export class SourceFile {
       if (this.lineStarts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { offset: o, line: lo + 1, column: o - this.lineStarts[lo] + 1 };
   }
 

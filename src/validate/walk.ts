@@ -6,16 +6,33 @@ export interface MachineInFile {
   readonly machine: A.Machine;
 }
 
-/** Every machine statement of the project, in file order. */
-export function* machinesOf(project: Project): Generator<MachineInFile> {
-  for (const f of project.files)
-    for (const st of f.ast.statements) if (st.kind === 'Machine') yield { file: f.path, machine: st };
-}
-
 export interface RuleInFile extends MachineInFile {
   readonly rule: A.Rule;
 }
 
-export function* rulesOf(project: Project): Generator<RuleInFile> {
-  for (const m of machinesOf(project)) for (const rule of m.machine.body) yield { ...m, rule };
+// Every rule walks the same lists: build them once per project.
+const machineLists = new WeakMap<Project, MachineInFile[]>();
+const ruleLists = new WeakMap<Project, RuleInFile[]>();
+
+/** Every machine statement of the project, in file order. */
+export function machinesOf(project: Project): readonly MachineInFile[] {
+  let list = machineLists.get(project);
+  if (!list) {
+    list = [];
+    for (const f of project.files)
+      for (const st of f.ast.statements) if (st.kind === 'Machine') list.push({ file: f.path, machine: st });
+    machineLists.set(project, list);
+  }
+  return list;
+}
+
+/** Every rule of every machine statement, in file order. */
+export function rulesOf(project: Project): readonly RuleInFile[] {
+  let list = ruleLists.get(project);
+  if (!list) {
+    list = [];
+    for (const m of machinesOf(project)) for (const rule of m.machine.body) list.push({ file: m.file, machine: m.machine, rule });
+    ruleLists.set(project, list);
+  }
+  return list;
 }
