@@ -41,7 +41,9 @@ export async function formatSource(text: string, path: string, options: FormatOp
       printWidth: options.printWidth ?? config.printWidth ?? MTC_PRINT_WIDTH,
     });
   } catch (e) {
-    const why = `Prettier failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/\.$/, '')}`;
+    // Prettier colours its messages when it thinks the terminal can (CI=true does it): keep the text only.
+    const text = (e instanceof Error ? e.message : String(e)).replace(/\u001b\[[0-9;]*m/g, '');
+    const why = `Prettier failed: ${text.split('\n')[0].replace(/\.$/, '')}`;
     return {
       ok: false,
       diagnostics: [
