@@ -13,8 +13,9 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const limits = limitsFrom(opts);
     const defaultTarget = parseTarget(opts.target);
     const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
-    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root });
-    const diags = [...catalogDiags, ...result.diagnostics];
+    const history = await historyExtras(opts.history, catalog);
+    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root, extras: history.extras });
+    const diags = [...catalogDiags, ...history.diagnostics, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
     return hasErrors(diags) ? 1 : 0;
   } catch (e) {
@@ -27,4 +28,16 @@ export async function catalogFor(files: readonly string[]): Promise<{ catalog: C
   if (files.length === 0) return { catalog: loadBuiltinCatalog(), diagnostics: [] };
   const { loadCatalog } = await import('../catalog/load.js');
   return loadCatalog({ files });
+}
+
+/** A user's kernel-history file for the catalog-based checks (`--history`); none: the built-in one. */
+export async function historyExtras(
+  file: string | undefined,
+  catalog: Catalog,
+): Promise<{ extras: ReadonlyMap<string, unknown>; diagnostics: Diagnostic[] }> {
+  if (file === undefined) return { extras: new Map(), diagnostics: [] };
+  const { loadHistory } = await import('../catalog/history-file.js');
+  const { HISTORY_EXTRA } = await import('../catalog/validate-support.js');
+  const { history, diagnostics } = loadHistory(file, { catalog });
+  return { extras: new Map([[HISTORY_EXTRA, history]]), diagnostics };
 }

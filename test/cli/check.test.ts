@@ -82,4 +82,19 @@ describe('mtc check', () => {
     expect(r.stderr).toContain('error[MTC9002]: cannot write /dev/null/x/report.txt');
     expect(r.stderr).not.toContain('MTC9001');
   });
+
+  it('--history extends the kernel history the catalog-based checks use', () => {
+    const root = tempProject({
+      'rules/a.mtc': 'machine virt-10.1 {\n  tolerate VBAR_EL1 kernel ..6.18 { reason "r"; }\n}\n',
+      'history.yaml': 'format: 1\nreleases: ["7.0"]\nchanges:\n  - register: VBAR_EL1\n    since: "7.0"\n    when: never\n    commit: 0123456789ab\n',
+    });
+    const plain = mtc(['check'], root);
+    expect(plain.stderr).toContain('warning[MTC2004]: tolerating `VBAR_EL1` in `virt-10.1` has no effect');
+    const withHistory = mtc(['check', '--history', 'history.yaml'], root);
+    expect(withHistory.stderr).not.toContain('MTC2004');
+    expect(withHistory.code).toBe(0);
+    const bad = mtc(['check', '--history', 'missing.yaml'], root);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('MTC2102');
+  });
 });

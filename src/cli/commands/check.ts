@@ -5,6 +5,7 @@ export interface CheckOptions {
   readonly format: string;
   readonly root?: string;
   readonly catalog?: string[];
+  readonly history?: string;
   readonly target?: string;
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
@@ -19,6 +20,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('-f, --format <format>', 'diagnostics format: human, json, github (Actions annotations) or sarif (SARIF 2.1.0)', 'human')
     .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)')
     .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
+    .option('--history <file>', 'a kernel-history file that extends the built-in one, for the catalog-based checks')
     .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')
