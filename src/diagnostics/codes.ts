@@ -3,7 +3,7 @@ import type { Severity } from './diagnostic.js';
 /**
  * Documentation entry of one diagnostic code. Each stage of the pipeline owns
  * a table of these next to its code (syntax/codes.ts, validate/codes.ts, ...);
- * diagnostics/registry.ts gathers them for `mtc explain-code` and the docs page.
+ * diagnostics/registry.ts gathers them for docs/diagnostics.md and the SARIF rule table.
  */
 export interface CodeInfo {
   readonly code: string;
