@@ -1,36 +1,33 @@
 import type { Command } from 'commander';
 import type { SetExit } from './index.js';
+import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
-export interface BuildOptions {
+export interface BuildOptions extends RuleTreeOptions {
   readonly out: string;
   readonly check?: boolean;
   readonly format: string;
   readonly root?: string;
-  readonly catalog?: string[];
-  readonly target?: string;
   readonly qemuTree?: string;
-  readonly maxFileSize?: string;
-  readonly maxTokens?: string;
-  readonly maxFiles?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('build')
-    .description('compile rule files into QEMU C, the simulator JSON and docs; exit 0 on success, 1 on errors or stale outputs (--check), 2 on usage errors')
-    .argument('[paths...]', 'rule files or directories (default: rules/)')
-    .option('-o, --out <dir>', 'output directory', 'out')
-    .option('--check', 'write nothing; exit 1 and show a diff when the output directory differs from a fresh build')
-    .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
-    .option('--qemu-tree <dir>', 'QEMU source tree: also write qemu/virt.patch, a `git apply` patch for DIR/hw/arm/virt.c')
-    .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
-    .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif', 'human')
-    .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)')
-    .option('--max-file-size <bytes>', 'largest rule file read')
-    .option('--max-tokens <n>', 'most tokens per file')
-    .option('--max-files <n>', 'most rule files read, through directories and includes')
-    .action(async (paths: string[], opts: BuildOptions) => {
-      const impl = await import('../../emit/command.js');
-      setExit(await impl.runBuild(paths, opts));
-    });
+  ruleTreeOptions(
+    program
+      .command('build')
+      .description(
+        'compile rule files into QEMU C, the simulator JSON and docs; exit 0 on success, 1 on errors or stale outputs (--check), 2 on usage errors',
+      )
+      .argument('[paths...]', 'rule files or directories (default: rules/)')
+      .option('-o, --out <dir>', 'output directory', 'out')
+      .option('--check', 'write nothing; exit 1 and show a diff when the output directory differs from a fresh build')
+      .option(
+        '--qemu-tree <dir>',
+        'QEMU source tree: also write qemu/virt.patch, a `git apply` patch for DIR/hw/arm/virt.c',
+      )
+      .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif', 'human')
+      .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)'),
+  ).action(async (paths: string[], opts: BuildOptions) => {
+    const impl = await import('../../emit/command.js');
+    setExit(await impl.runBuild(paths, opts));
+  });
 }

@@ -1,42 +1,44 @@
 import type { Command } from 'commander';
 import type { SetExit } from './index.js';
+import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
-export interface DiffCommandOptions {
+export interface DiffCommandOptions extends RuleTreeOptions {
   readonly base?: string;
   readonly head?: string;
   readonly format: string;
   readonly config?: string;
   readonly hosts?: string[];
   readonly qemu?: string;
-  readonly catalog?: string[];
-  readonly target?: string;
   readonly output?: string;
-  readonly maxFileSize?: string;
-  readonly maxTokens?: string;
-  readonly maxFiles?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('diff')
-    .description(
-      'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, breaking-change findings, migration matrix change, generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
-    )
-    .argument('[paths...]', 'rule files or directories inside each tree (default: rules/)')
-    .requiredOption('--base <ref|dir>', 'the tree before the change: a git revision of this repository (read without checking it out) or a directory')
-    .option('--head <ref|dir>', 'the tree after the change (default: the working tree)')
-    .option('-f, --format <format>', 'output format: text, markdown (a PR comment), json, github (Actions annotations) or sarif (SARIF 2.1.0)', 'text')
-    .option('--config <file>', 'review configuration relative to each tree (default: rules/mtc.yaml, then mtc.yaml)')
-    .option('--hosts <path...>', 'host profile files or directories for the migration matrix (default: `hosts:` of the config, else the built-in profiles)')
-    .option('--qemu <version>', 'destination QEMU generation for KVM hosts: 10.2 or 11.0', '10.2')
-    .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
-    .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
-    .option('--max-file-size <bytes>', 'largest rule file read')
-    .option('--max-tokens <n>', 'most tokens per file')
-    .option('--max-files <n>', 'most rule files read, through directories and includes')
-    .action(async (paths: string[], opts: DiffCommandOptions) => {
-      const impl = await import('../../review/diff-command.js');
-      setExit(await impl.runDiffCommand(paths, opts));
-    });
+  ruleTreeOptions(
+    program
+      .command('diff')
+      .description(
+        'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, breaking-change findings, migration matrix change, generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
+      )
+      .argument('[paths...]', 'rule files or directories inside each tree (default: rules/)')
+      .requiredOption(
+        '--base <ref|dir>',
+        'the tree before the change: a git revision of this repository (read without checking it out) or a directory',
+      )
+      .option('--head <ref|dir>', 'the tree after the change (default: the working tree)')
+      .option(
+        '-f, --format <format>',
+        'output format: text, markdown (a PR comment), json, github (Actions annotations) or sarif (SARIF 2.1.0)',
+        'text',
+      )
+      .option('--config <file>', 'review configuration relative to each tree (default: rules/mtc.yaml, then mtc.yaml)')
+      .option(
+        '--hosts <path...>',
+        'host profile files or directories for the migration matrix (default: `hosts:` of the config, else the built-in profiles)',
+      )
+      .option('--qemu <version>', 'destination QEMU generation for KVM hosts: 10.2 or 11.0', '10.2')
+      .option('-o, --output <file>', 'write the report to FILE instead of standard output'),
+  ).action(async (paths: string[], opts: DiffCommandOptions) => {
+    const impl = await import('../../review/diff-command.js');
+    setExit(await impl.runDiffCommand(paths, opts));
+  });
 }
