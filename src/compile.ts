@@ -33,10 +33,10 @@ export function compileProject(project: Project, options: CompileOptions): Compi
   const extras = options.extras ?? new Map();
   const diags: Diagnostic[] = [...project.diagnostics];
   const base = { project, catalog: options.catalog, model: undefined, extras };
-  diags.push(...runRules('syntax', base));
+  for (const d of runRules('syntax', base)) diags.push(d);
   const resolved = resolveProject(project, options.catalog, options);
-  diags.push(...resolved.diagnostics);
-  diags.push(...runRules('model', { ...base, model: resolved.model }));
+  for (const x of resolved.diagnostics) diags.push(x);
+  for (const d of runRules('model', { ...base, model: resolved.model })) diags.push(d);
   return { project, model: resolved.model, diagnostics: dedupe(sortDiagnostics(diags)) };
 }
 

@@ -18,7 +18,7 @@ export function loadCatalog(opts: LoadCatalogOptions = {}): { catalog: Catalog; 
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const r = readCatalogFile(f, { maxFileBytes: opts.maxFileBytes });
-    diagnostics.push(...r.diagnostics);
+    for (const x of r.diagnostics) diagnostics.push(x);
     if (r.diagnostics.some((d) => d.severity === 'error')) continue;
     for (const e of r.entries) catalog.add(e);
   }

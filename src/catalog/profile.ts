@@ -154,7 +154,7 @@ export function readProfileSources(dir: string, catalog: Catalog = loadBuiltinCa
   const diagnostics: Diagnostic[] = [];
   for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const r = parseProfileText(readFileSync(`${dir}/${f}`, 'utf8'), `catalog/hosts/${f}`, catalog);
-    diagnostics.push(...r.diagnostics);
+    for (const x of r.diagnostics) diagnostics.push(x);
     if (r.data) profiles.push(r.data);
   }
   return { profiles, diagnostics };

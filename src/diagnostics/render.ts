@@ -43,25 +43,34 @@ export function sanitize(text: string): string {
 
 interface LineDisplay {
   readonly text: string;
-  /** Display column (0-based) at which each UTF-16 offset of the line starts; one extra entry for end of line. */
-  readonly columns: number[];
+  /** Display column (0-based) at which a UTF-16 offset of the line starts (clamped to the shown part). */
+  col(offset: number): number;
 }
 
-function displayLine(line: string): LineDisplay {
-  let text = '';
-  const columns: number[] = new Array(line.length + 1);
-  let col = 0;
-  for (let i = 0; i < line.length; ) {
+/** Longest stretch of a source line shown in a code frame; longer lines are cut around the marks. */
+const MAX_SHOWN = 160;
+
+/**
+ * Display text of `line[from, to)`, with `...` on a side that is cut. Work is
+ * proportional to the shown part only, however long the line.
+ */
+function displayLine(line: string, from = 0, to = line.length): LineDisplay {
+  let text = from > 0 ? '...' : '';
+  const columns: number[] = new Array(to - from + 1);
+  let col = text.length;
+  for (let i = from; i < to; ) {
     const cp = line.codePointAt(i)!;
     const len = cp > 0xffff ? 2 : 1;
     const shown = displayChar(line.slice(i, i + len));
-    for (let k = 0; k < len; k++) columns[i + k] = col;
+    for (let k = 0; k < len && i + k < to; k++) columns[i + k - from] = col;
     text += shown;
     col += [...shown].length;
     i += len;
   }
-  columns[line.length] = col;
-  return { text, columns };
+  columns[to - from] = col;
+  if (to < line.length) text += '...';
+  const first = columns[0] ?? 0;
+  return { text, col: (offset) => (offset <= from ? first : offset >= to ? col : columns[offset - from]) };
 }
 
 interface Mark {
@@ -85,14 +94,24 @@ function frame(file: SourceFile, marks: Mark[], gutter: number, sev: Severity, c
     if (prev && line > prev + 1) out.push(paint('...', ansi.blue, color));
     prev = line;
     const raw = file.lineText(line);
-    const disp = displayLine(raw);
+    const onLine = marks.filter((mk) => mk.span.start.line === line);
+    // A long line (a minified or binary file) is shown around its marks only, so that rendering
+    // stays linear in the number of diagnostics.
+    let from = 0;
+    let to = raw.length;
+    if (raw.length > MAX_SHOWN) {
+      const first = Math.min(...onLine.map((mk) => mk.span.start.column - 1));
+      from = Math.max(0, first - 40);
+      to = Math.min(raw.length, from + MAX_SHOWN);
+    }
+    const disp = displayLine(raw, from, to);
     out.push(`${paint(String(line).padStart(gutter), ansi.blue, color)} ${bar} ${disp.text}`);
-    for (const m of marks.filter((mk) => mk.span.start.line === line)) {
-      const startCol = disp.columns[Math.min(m.span.start.column - 1, raw.length)] ?? 0;
+    for (const m of onLine) {
+      const startCol = disp.col(Math.min(m.span.start.column - 1, raw.length));
       // A span running past this line is underlined to the end of the line.
       const endOffsetInLine =
         m.span.end.line === line ? Math.min(m.span.end.column - 1, raw.length) : raw.length;
-      const endCol = disp.columns[endOffsetInLine] ?? startCol;
+      const endCol = Math.max(startCol, disp.col(endOffsetInLine));
       const width = Math.max(1, endCol - startCol);
       const glyph = m.primary ? '^' : '-';
       const colour = m.primary ? severityColour[sev] : ansi.blue;

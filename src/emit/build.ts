@@ -68,7 +68,7 @@ export function generate(model: Model, opts: GenerateOptions = {}): Generated {
   files.set('docs/index.html', docs.html);
   if (opts.virtC !== undefined) {
     const r = buildVirtPatch(plan, opts.virtC);
-    diags.push(...r.diagnostics);
+    for (const x of r.diagnostics) diags.push(x);
     if (r.patch !== undefined) files.set('qemu/virt.patch', r.patch);
   }
   // Machine names are lower case and their C names are checked for collisions (MTC3004), so two

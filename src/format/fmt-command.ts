@@ -41,7 +41,7 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
   const files: string[] = [];
   for (const p of roots) {
     try {
-      files.push(...(await collect(p, io.cwd)));
+      for (const x of (await collect(p, io.cwd))) files.push(x);
     } catch (e) {
       usageError = true;
       diagnostics.push(ioError(p, e, 'cannot read'));
@@ -62,7 +62,7 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
     sources.set(file, result.source);
     if (!result.ok) {
       failed = true;
-      diagnostics.push(...result.diagnostics);
+      for (const x of result.diagnostics) diagnostics.push(x);
       if (result.diagnostics.some((d) => d.code !== 'MTC6004'))
         diagnostics.push({
           code: 'MTC6003',

@@ -313,6 +313,6 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
   }
 
   const files = [...byReal.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const f of files) diagnostics.push(...f.diagnostics);
+  for (const f of files) for (const x of f.diagnostics) diagnostics.push(x);
   return { root, files, diagnostics, sources };
 }

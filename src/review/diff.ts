@@ -135,13 +135,13 @@ function compileTree(tree: RuleTree, opts: DiffOptions): Compiled {
     const display = nodePath.posix.relative(tree.root, found.abs.split(nodePath.sep).join('/')) || 'mtc.yaml';
     const r = readConfig(tree.fs, found.abs, display);
     config = { ...r.config, waivers: r.config.waivers.map((w) => ({ ...w, file: joinPrefix(tree.prefix, w.file) })) };
-    configDiagnostics.push(...r.diagnostics);
+    for (const x of r.diagnostics) configDiagnostics.push(x);
   }
   const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits });
   const diagnostics = result.diagnostics.filter((d) => d.severity !== 'note');
   if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) return { files: new Map(), machines: [], diagnostics, config, configDiagnostics };
   const gen = generate(result.model);
-  diagnostics.push(...gen.diagnostics);
+  for (const x of gen.diagnostics) diagnostics.push(x);
   const doc = gen.files.get('mtc-build.json');
   const machines = doc ? machinesFromDocument(JSON.parse(doc)) : [];
   return { model: result.model, files: gen.files, machines, diagnostics, config, configDiagnostics };
@@ -183,10 +183,10 @@ export function runDiff(opts: DiffOptions): DiffResult {
 
   const base = compileTree(baseTree, opts);
   const head = compileTree(headTree, opts);
-  diagnostics.push(...base.configDiagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix)));
-  diagnostics.push(...head.configDiagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix)));
-  diagnostics.push(...base.diagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix)));
-  diagnostics.push(...head.diagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix)));
+  for (const x of base.configDiagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix))) diagnostics.push(x);
+  for (const x of head.configDiagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix))) diagnostics.push(x);
+  for (const x of base.diagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix))) diagnostics.push(x);
+  for (const x of head.diagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix))) diagnostics.push(x);
   const baseBroken = !base.model || base.configDiagnostics.some((d) => d.severity === 'error');
   const headBroken = !head.model || head.configDiagnostics.some((d) => d.severity === 'error');
   if (baseBroken || headBroken) {
@@ -202,7 +202,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
     const paths = opts.hosts && opts.hosts.length > 0 ? opts.hosts : head.config.hosts.map((h) => nodePath.resolve(opts.cwd, h));
     if (paths.length > 0) {
       const r = loadHosts(paths, opts.catalog);
-      diagnostics.push(...r.diagnostics.map((d) => toReportDiagnostic(d, 'config', '')));
+      for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
       if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
       hosts = r.hosts;
     } else hosts = builtinHosts();

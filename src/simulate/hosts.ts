@@ -77,7 +77,7 @@ export function loadHosts(paths: readonly string[], catalog: Catalog = loadBuilt
   }
   for (const f of files) {
     const r = loadProfile(f, { catalog });
-    diagnostics.push(...r.diagnostics);
+    for (const x of r.diagnostics) diagnostics.push(x);
     if (!r.profile) continue;
     try {
       hosts.push(hostFromProfile(r.profile, catalog));

@@ -62,6 +62,12 @@ export const syntaxCodes = codeTable({
     summary: 'The file has more tokens than the configured limit',
     docs: 'mtc stops reading a file after the token limit (default 4,000,000) so that a hostile input cannot exhaust memory.',
   },
+  MTC0012: {
+    name: 'too-many-errors',
+    severity: 'error',
+    summary: 'A file has so many syntax errors that only the first ones are reported',
+    docs: 'After 200 lexical and syntax errors in one file, mtc stops listing them and reports how many more there were. A file with that many errors is usually not a rule file at all (a binary or a file given by mistake).',
+  },
   MTC0011: {
     name: 'invalid-utf8',
     severity: 'error',

@@ -895,7 +895,7 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
   }
   const lexed = lexerSingleton().tokenize(source.text);
   // Characters no token matches: Chevrotain drops each run of them and reports it once.
-  for (const e of lexed.errors) {
+  for (const e of lexed.errors.slice(0, MAX_SYNTAX_DIAGNOSTICS + 1)) {
     const text = source.text.slice(e.offset, e.offset + e.length);
     const shown = text.length > 16 ? text.slice(0, 16) + '...' : text;
     diagnostics.push({
@@ -947,13 +947,35 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
   parser.load(source, tokens);
   parser.file();
   const statements = parser.statements;
-  diagnostics.push(...parser.takeExtraDiagnostics());
+  for (const x of parser.takeExtraDiagnostics()) diagnostics.push(x);
   for (const e of parser.errors) diagnostics.push(syntaxDiagnostic(e, source));
   return {
     ast: { kind: 'File', path, statements, comments, span: source.span(0, source.text.length) },
     source,
-    diagnostics,
+    diagnostics: capDiagnostics(diagnostics, lexed.errors.length, source),
   };
+}
+
+/** Most lexical and syntax diagnostics reported for one file. */
+export const MAX_SYNTAX_DIAGNOSTICS = 200;
+
+/** Keeps the first MAX_SYNTAX_DIAGNOSTICS (in file order) and says how many more there were. */
+function capDiagnostics(diags: Diagnostic[], lexErrors: number, source: SourceFile): Diagnostic[] {
+  const shownLex = Math.min(lexErrors, MAX_SYNTAX_DIAGNOSTICS + 1);
+  const total = diags.length + (lexErrors - shownLex);
+  if (total <= MAX_SYNTAX_DIAGNOSTICS) return diags;
+  const kept = [...diags].sort((a, b) => (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0)).slice(0, MAX_SYNTAX_DIAGNOSTICS);
+  const last = kept[kept.length - 1]?.span?.end.offset ?? 0;
+  kept.push({
+    code: 'MTC0012',
+    severity: 'error',
+    message: `${total - MAX_SYNTAX_DIAGNOSTICS} more syntax errors in this file are not shown`,
+    file: source.path,
+    span: source.span(last, last),
+    label: 'the listing stops here',
+    help: 'is this a rule file? fix the errors above and check again',
+  });
+  return kept;
 }
 
 function syntaxDiagnostic(e: IRecognitionException, source: SourceFile): Diagnostic {

@@ -26,7 +26,7 @@ export function diffLines(a: readonly string[], b: readonly string[]): EditOp[] 
   const middle = myers(A, B);
   const out: EditOp[] = [];
   for (let i = 0; i < pre; i++) out.push({ op: ' ', line: a[i] });
-  out.push(...middle);
+  for (const x of middle) out.push(x);
   for (let i = a.length - suf; i < a.length; i++) out.push({ op: ' ', line: a[i] });
   return out;
 }

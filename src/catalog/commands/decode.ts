@@ -31,7 +31,7 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
   if (opts.history) {
     const h = loadHistory(opts.history, { catalog });
     history = h.history;
-    loadDiags.push(...h.diagnostics);
+    for (const x of h.diagnostics) loadDiags.push(x);
   }
   for (const d of loadDiags) err(`${d.severity}[${d.code}]: ${d.file ?? ''}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
   if (loadDiags.some((d) => d.severity === 'error')) return 1;

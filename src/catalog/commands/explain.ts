@@ -280,7 +280,7 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
   if (opts.history) {
     const h = loadHistory(opts.history, { catalog });
     history = h.history;
-    diagnostics.push(...h.diagnostics);
+    for (const x of h.diagnostics) diagnostics.push(x);
   }
   for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${d.file ?? ''}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
   if (diagnostics.some((d) => d.severity === 'error')) return 1;
