@@ -97,4 +97,19 @@ describe('mtc check', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('MTC2102');
   });
+
+  it('a 1 MB one-line file of random statement fragments is reported, capped, without blowing up', () => {
+    const words = ['machine', 'virt-10.1', '{', '}', ';', 'hide', 'tolerate', 'TCR2_EL1', 'since', '6.15', '"r"', 'reason', '..', '(', ')', ',', '0x1'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    const parts: string[] = [];
+    for (let i = 0; i < 200_000; i++) parts.push(words[next() % words.length]);
+    const root = tempProject({ 'rules/y.mtc': parts.join(' ') });
+    const r = mtc(['check'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[MTC0012]');
+    // Every code frame line is cut to a readable width.
+    const longest = Math.max(...r.stderr.split('\n').map((l) => l.length));
+    expect(longest).toBeLessThan(400);
+  });
 });
