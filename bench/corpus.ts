@@ -14,8 +14,8 @@ const REGISTER_RULES: readonly { kind: 'hide' | 'tolerate'; registers: string[];
 ];
 const MIDRS = ['0x413fd0c1', '0xc00fac31', '0x410fd4f0', '0x481fd010'];
 
-/** Deterministic pseudo-random numbers (xorshift32), so every run benchmarks the same text. */
-function rng(seed: number) {
+/** Deterministic pseudo-random numbers (xorshift32), so every run benchmarks the same input. */
+export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;

@@ -8,18 +8,8 @@
 import { explainPair, simulateMatrix } from '../src/simulate/engine.js';
 import { referencePair } from '../src/simulate/reference.js';
 import type { HostModel, MachineModel, SimulateOptions } from '../src/simulate/types.js';
+import { rng } from './corpus.js';
 
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 export interface SimBenchConfig {
   machines: number;
