@@ -51,9 +51,29 @@ export function hostFromProfile(profile: HostProfile, catalog: Catalog = loadBui
   return h;
 }
 
-/** The catalog's built-in host profiles, sorted by name. */
+/** `6.12.40` → [6, 12, 40]; non-numeric parts sort as 0. */
+function versionParts(v: string | null): number[] {
+  return (v ?? '').split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : 0));
+}
+
+/** Reading order of a matrix: KVM hosts by kernel version, then TCG hosts by QEMU version; ties by name. */
+export function hostOrder(a: HostModel, b: HostModel): number {
+  if (a.accel !== b.accel) return a.accel === 'kvm' ? -1 : 1;
+  const va = versionParts(a.accel === 'kvm' ? a.kernel : a.qemu);
+  const vb = versionParts(b.accel === 'kvm' ? b.kernel : b.qemu);
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+    const d = (va[i] ?? 0) - (vb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  if ((a.flavour ?? '') !== (b.flavour ?? '')) return (a.flavour ?? '') < (b.flavour ?? '') ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The catalog's built-in host profiles, in matrix reading order (kernel versions ascending). */
 export function builtinHosts(): HostModel[] {
-  return loadBuiltinProfiles().map((p) => hostFromProfile(p));
+  return loadBuiltinProfiles()
+    .map((p) => hostFromProfile(p))
+    .sort(hostOrder);
 }
 
 const PROFILE_FILE = /\.(ya?ml|json|txt|list)$/i;

@@ -29,7 +29,8 @@ describe('from a failing migration to a reviewed rule', () => {
     expect(mtc(['build'], before).code).toBe(0);
     const failing = mtc(['simulate', '--require', REQUIRE], before);
     expect(failing.code).toBe(1);
-    expect(failing.stdout + failing.stderr).toContain('Unexpected register in input stream');
+    expect(failing.stdout).toContain('n1-6.12 → n1-6.13 is fail');
+    expect(failing.stdout).toContain('n1-6.15 → n1-6.12 is fail');
 
     // The log of the upstream thread, explained into a rule for virt-10.1.
     const explained = mtc(['explain', SEED_LOG, '--machine', 'virt-10.1'], before);
