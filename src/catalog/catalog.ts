@@ -1,3 +1,4 @@
+import { editDistance } from '../util/words.js';
 import type { Catalog, RegisterClass, RegisterInfo } from './types.js';
 
 /** In-memory catalog: id and name indexes over a list of entries. */
@@ -93,29 +94,6 @@ export function entryFromData(d: RegisterEntryData, source: string): RegisterInf
   return info;
 }
 
-/** Levenshtein distance with adjacent transposition (optimal string alignment), bounded. */
-export function editDistance(a: string, b: string, bound = Infinity): number {
-  if (Math.abs(a.length - b.length) > bound) return bound + 1;
-  const m = a.length;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= m; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > bound) return bound + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n];
-}
 
 /**
  * Up to `max` catalog names closest to `name` (case-insensitive edit

@@ -31,7 +31,8 @@
  *   compareVersions(a, b): number, kernelListsRegister(...) for explanations.
  */
 export type { Catalog, RegisterInfo, RegisterClass } from './types.js';
-export { MapCatalog, suggestNames, editDistance, type RegisterEntryData } from './catalog.js';
+export { MapCatalog, suggestNames, type RegisterEntryData } from './catalog.js';
+export { editDistance } from '../util/words.js';
 export { loadBuiltinCatalog, cloneBuiltinCatalog } from './builtin.js';
 export { loadCatalog, type LoadCatalogOptions } from './load.js';
 export * from './regid.js';

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import { compareVersions } from '../syntax/literals.js';
-import { editDistance } from '../syntax/parser.js';
+import { closest } from '../util/words.js';
 import type { Project } from './load.js';
 
 /**
@@ -165,18 +165,4 @@ function computeChainsUncached(project: Project): Chains {
     chain.set(d.name, list);
   }
   return { machines, order, parent, chain, problems };
-}
-
-export function closest(word: string, options: readonly string[], maxDistance = 3): string | undefined {
-  let best: string | undefined;
-  let bestD = maxDistance + 1;
-  const w = word.toLowerCase();
-  for (const o of options) {
-    const d = editDistance(w, o.toLowerCase());
-    if (d < bestD || (d === bestD && best !== undefined && o < best)) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best;
 }

@@ -13,6 +13,7 @@ import { SourceFile } from './source.js';
 import { defaultLimits, type Limits } from '../util/limits.js';
 import * as T from './tokens.js';
 import { parseNumberText, parseVersionText, decodeString } from './literals.js';
+import { closest } from '../util/words.js';
 
 /** Where junk is skipped: what counts as the start of the next good statement. */
 const enum JunkContext {
@@ -804,33 +805,8 @@ class MtcParser extends EmbeddedActionsParser {
 }
 
 function suggestKeyword(word: string, options: string[]): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestD = 3;
-  for (const o of options) {
-    const d = editDistance(w, o);
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
+  const best = closest(word, options, 2);
   return best ? `did you mean \`${best}\`?` : undefined;
-}
-
-/** Levenshtein distance, bounded to short words (used only for suggestions). */
-export function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 8) return 99;
-  const prev = new Array(b.length + 1).fill(0).map((_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 let instance: MtcParser | undefined;

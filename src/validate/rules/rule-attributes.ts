@@ -1,7 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { structuralCodes } from '../codes.js';
 import { rulesOf } from '../walk.js';
-import { closest } from '../../resolve/chain.js';
+import { closest } from '../../util/words.js';
 import { referenceUrl } from '../../resolve/resolve.js';
 import type { ReferenceKind } from '../../resolve/model.js';
 

@@ -1,6 +1,6 @@
 import type { ValidationRule } from '../rule.js';
 import { structuralCodes } from '../codes.js';
-import { closest } from '../../resolve/chain.js';
+import { closest } from '../../util/words.js';
 import type { Span } from '../../syntax/source.js';
 
 const TARGETS = ['x-mig', 'tolerances'];
