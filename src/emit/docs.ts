@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import { GENERATED_MARKER, kernelText } from './c.js';
 import { decodeMidr, hex, implementerLabel, partLabel } from './midr.js';
 import { idHex16, type BuildPlan, HIDDEN_PROP, SAFE_MISSING_PROP } from './plan.js';
-import { htmlEscape, mdEscape, safeUrl } from './text.js';
+import { htmlEscape, mdEscape, safeUrl } from '../util/escape.js';
 
 /** One row of a documentation table, as plain (unescaped) cells plus references. */
 interface Row {

@@ -6,7 +6,7 @@
  * are added in that order while they fit; the first that does not is cut
  * item by item, and a note says what was left out.
  */
-import { mdEscape } from '../emit/text.js';
+import { mdEscape } from '../util/escape.js';
 import type { DiffReport, Finding } from './report-types.js';
 import { changeLine, countsText, pairLine, treeLabel, where } from './render-text.js';
 

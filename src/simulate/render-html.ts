@@ -4,6 +4,7 @@
  * Space on a focused cell) shows its full explanation below the matrix. No
  * network: inline CSS and script, and a CSP that forbids loading anything.
  */
+import { htmlEscape } from '../util/escape.js';
 import { hostLabel } from './messages.js';
 import { cellSummary, type CellReport, type SimulationReport } from './report.js';
 import { outcomeSymbols } from './render-text.js';
@@ -20,9 +21,8 @@ export const outcomeColours: Readonly<Record<Outcome, string>> = {
   fail: 'rgb(255, 205, 210)',
 };
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/** HTML text or attribute value (the escaping every page of mtc uses). */
+export const escapeHtml = htmlEscape;
 
 const style = `
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}

@@ -1,4 +1,5 @@
 /** Terminal and Markdown renderings of a simulation report. */
+import { mdEscape } from '../util/escape.js';
 import { sanitize } from '../diagnostics/render.js';
 import { hostLabel } from './messages.js';
 import { cellSummary, type CellReport, type MachineReport, type SimulationReport } from './report.js';
@@ -77,9 +78,6 @@ function policyText(r: SimulationReport): string[] {
 
 /* ------------------------------ Markdown ------------------------------- */
 
-function mdEscape(s: string): string {
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
-}
 
 export function renderMarkdown(r: SimulationReport): string {
   const out: string[] = [];
