@@ -9,12 +9,13 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
   return Number(value);
 }
 
-export function limitsFrom(opts: { maxFileSize?: string; maxTokens?: string; maxFiles?: string }): Limits {
+export function limitsFrom(opts: { maxFileSize?: string; maxTokens?: string; maxFiles?: string; maxChainLength?: string }): Limits {
   return {
     ...defaultLimits,
     maxFileBytes: parsePositiveInt('--max-file-size', opts.maxFileSize, defaultLimits.maxFileBytes),
     maxTokens: parsePositiveInt('--max-tokens', opts.maxTokens, defaultLimits.maxTokens),
     maxFiles: parsePositiveInt('--max-files', opts.maxFiles, defaultLimits.maxFiles),
+    maxChainLength: parsePositiveInt('--max-chain-length', opts.maxChainLength, defaultLimits.maxChainLength),
   };
 }
 

@@ -3,6 +3,7 @@ import type * as A from '../syntax/ast.js';
 import { compareVersions } from '../syntax/literals.js';
 import { closest } from '../util/words.js';
 import type { Project } from './load.js';
+import { defaultLimits } from '../util/limits.js';
 
 /**
  * Machine types and their inheritance chains. In QEMU an older machine type
@@ -135,11 +136,29 @@ function computeChainsUncached(project: Project): Chains {
 
   const chain = new Map<string, string[]>();
   const reportedCycles = new Set<string>();
+  const maxChain = project.limits?.maxChainLength ?? defaultLimits.maxChainLength;
+  let reportedLength = false;
   for (const d of machines.values()) {
     const seen = new Set<string>([d.name]);
     const list = [d.name];
     let cur = parent.get(d.name);
     while (cur) {
+      if (list.length >= maxChain) {
+        // Cut here: merging longer chains would cost work and output quadratic in their length.
+        if (!reportedLength) {
+          reportedLength = true;
+          problems.push({
+            code: 'MTC1025',
+            severity: 'error',
+            message: `the inheritance chain of \`${d.name}\` is longer than ${maxChain} machine types`,
+            file: d.file,
+            span: d.node.name!.span,
+            label: 'chain cut here',
+            help: 'split the family, or raise --max-chain-length if this chain is real',
+          });
+        }
+        break;
+      }
       if (seen.has(cur.name)) {
         const cycle = list.slice(list.indexOf(cur.name));
         const key = [...cycle].sort().join(',');

@@ -68,6 +68,8 @@ export interface Project {
   readonly diagnostics: readonly Diagnostic[];
   /** Display path → source, for code frames. */
   readonly sources: ReadonlyMap<string, SourceFile>;
+  /** The limits the project was read with; later stages (chains) apply theirs from here. */
+  readonly limits: Limits;
 }
 
 export interface LoadOptions {
@@ -314,5 +316,5 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
 
   const files = [...byReal.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of files) for (const x of f.diagnostics) diagnostics.push(x);
-  return { root, files, diagnostics, sources };
+  return { root, files, diagnostics, sources, limits };
 }

@@ -8,6 +8,12 @@ export interface Limits {
   readonly maxIncludeDepth: number;
   /** Most files one run reads through includes and directories. */
   readonly maxFiles: number;
+  /**
+   * Longest inheritance chain. Every machine type carries the merged rules of
+   * its whole chain, so work and output grow with chain length times machine
+   * types; QEMU's longest real families have a few dozen versions.
+   */
+  readonly maxChainLength: number;
 }
 
 export const defaultLimits: Limits = {
@@ -15,4 +21,5 @@ export const defaultLimits: Limits = {
   maxTokens: 4_000_000,
   maxIncludeDepth: 32,
   maxFiles: 10_000,
+  maxChainLength: 128,
 };

@@ -140,6 +140,12 @@ export const structuralCodes = codeTable({
     summary: 'A `set` whose target is not `driver.property`',
     docs: 'Compat properties are written as with `-global`: `set arm-cpu.pauth = off;`, `set x86_64-cpu.x-migrate-smi-count = off;`.',
   },
+  MTC1025: {
+    name: 'chain-too-long',
+    severity: 'error',
+    summary: 'A machine type inheritance chain is longer than the limit',
+    docs: 'Every machine type carries the merged rules of its whole chain, so work and output grow with the chain length times the number of machine types. The default limit is 128 machine types per chain (QEMU\'s longest families have a few dozen versions); `--max-chain-length` raises it. The chain is cut at the limit.',
+  },
   MTC1024: {
     name: 'invalid-machine-name',
     severity: 'error',

@@ -222,9 +222,9 @@ describe('syntax diagnostics', () => {
     const big = parse('machine m-1.0;'.repeat(10));
     expect(big.diagnostics).toEqual([]);
     const { parseSource } = require_parser();
-    const r1 = parseSource(big.source, { limits: { maxFileBytes: 50, maxTokens: 1000, maxIncludeDepth: 4, maxFiles: 10 } });
+    const r1 = parseSource(big.source, { limits: { maxFileBytes: 50, maxTokens: 1000, maxIncludeDepth: 4, maxFiles: 10, maxChainLength: 128 } });
     expect(codes(r1.diagnostics)).toEqual(['MTC0009']);
-    const r2 = parseSource(big.source, { limits: { maxFileBytes: 5000, maxTokens: 10, maxIncludeDepth: 4, maxFiles: 10 } });
+    const r2 = parseSource(big.source, { limits: { maxFileBytes: 5000, maxTokens: 10, maxIncludeDepth: 4, maxFiles: 10, maxChainLength: 128 } });
     expect(codes(r2.diagnostics)).toEqual(['MTC0010']);
     expect(r2.diagnostics[0].message).toBe('file has 30 tokens, more than the limit of 10');
   });

@@ -157,7 +157,7 @@ describe('structural validation', () => {
     const r = compile(['f0.mtc'], {
       root,
       catalog: loadBuiltinCatalog(),
-      limits: { maxFileBytes: 1 << 20, maxTokens: 1 << 20, maxIncludeDepth: 3, maxFiles: 100 },
+      limits: { maxFileBytes: 1 << 20, maxTokens: 1 << 20, maxIncludeDepth: 3, maxFiles: 100, maxChainLength: 128 },
     });
     expect(codes(r.diagnostics)).toContain('MTC1018');
   });
@@ -208,7 +208,7 @@ describe('structural validation', () => {
     const r = compile(['a.mtc'], {
       root,
       catalog: loadBuiltinCatalog(),
-      limits: { maxFileBytes: 100, maxTokens: 1000, maxIncludeDepth: 4, maxFiles: 4 },
+      limits: { maxFileBytes: 100, maxTokens: 1000, maxIncludeDepth: 4, maxFiles: 4, maxChainLength: 128 },
     });
     expect(codes(r.diagnostics)).toEqual(['MTC0009']);
   });
@@ -219,5 +219,22 @@ describe('structural validation', () => {
     writeFileSync(join(root, 'rules', 'notes.txt'), 'not rules');
     const r = compile(['rules'], { root, catalog: loadBuiltinCatalog() });
     expect(r.project.files.map((f) => f.path)).toEqual(['rules/a/a.mtc', 'rules/b.mtc']);
+  });
+
+  it('MTC1025 an inheritance chain longer than the limit is reported once and cut', () => {
+    const lines = ['target x-mig;'];
+    for (let i = 1; i <= 12; i++) lines.push(`machine fam-${i}.0 { set arm-cpu.x-p${i} = on; }`);
+    const root = tempProject({ 'a.mtc': lines.join('\n') });
+    const r = compile(['a.mtc'], {
+      root,
+      catalog: loadBuiltinCatalog(),
+      limits: { maxFileBytes: 1 << 20, maxTokens: 1 << 20, maxIncludeDepth: 4, maxFiles: 10, maxChainLength: 5 },
+    });
+    const ds = only(r.diagnostics, 'MTC1025');
+    expect(ds).toHaveLength(1);
+    expect(ds[0].message).toMatch(/^the inheritance chain of `fam-\d+\.0` is longer than 5 machine types$/);
+    const oldest = r.model!.machines.find((m) => m.name === 'fam-1.0')!;
+    expect(oldest.chain).toHaveLength(5);
+    expect(oldest.effective.properties).toHaveLength(5);
   });
 });

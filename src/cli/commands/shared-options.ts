@@ -7,6 +7,7 @@ export interface RuleTreeOptions {
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
   readonly maxFiles?: string;
+  readonly maxChainLength?: string;
 }
 
 /** Declares the rule-tree options once, with one wording, for every command that reads rules. */
@@ -16,5 +17,6 @@ export function ruleTreeOptions(cmd: Command): Command {
     .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')
-    .option('--max-files <n>', 'most rule files read, through directories and includes');
+    .option('--max-files <n>', 'most rule files read, through directories and includes')
+    .option('--max-chain-length <n>', 'longest machine-type inheritance chain (default 128)');
 }
