@@ -29,14 +29,43 @@ export function compile(paths: readonly string[], options: CompileOptions): Comp
   return compileProject(project, options);
 }
 
+/** Most diagnostics the checks keep for one file; the rest are counted and summed up in one MTC0012. */
+export const MAX_CHECK_DIAGNOSTICS_PER_FILE = 500;
+
 export function compileProject(project: Project, options: CompileOptions): CompileResult {
   const extras = options.extras ?? new Map();
   const diags: Diagnostic[] = [...project.diagnostics];
+  // A hostile file (`hide R, R, R, …` a million times) could otherwise make millions of diagnostics.
+  const perFile = new Map<string, number>();
+  const dropped = new Map<string, { n: number; error: boolean }>();
+  const report = (d: Diagnostic) => {
+    const key = d.file ?? '';
+    const n = (perFile.get(key) ?? 0) + 1;
+    perFile.set(key, n);
+    if (n <= MAX_CHECK_DIAGNOSTICS_PER_FILE) {
+      diags.push(d);
+      return;
+    }
+    const prev = dropped.get(key) ?? { n: 0, error: false };
+    dropped.set(key, { n: prev.n + 1, error: prev.error || d.severity === 'error' });
+  };
   const base = { project, catalog: options.catalog, model: undefined, extras };
-  for (const d of runRules('syntax', base)) diags.push(d);
+  runRules('syntax', base, undefined, report);
   const resolved = resolveProject(project, options.catalog, options);
-  for (const x of resolved.diagnostics) diags.push(x);
-  for (const d of runRules('model', { ...base, model: resolved.model })) diags.push(d);
+  for (const x of resolved.diagnostics) report(x);
+  runRules('model', { ...base, model: resolved.model }, undefined, report);
+  for (const [file, { n, error }] of dropped) {
+    const src = project.sources.get(file);
+    diags.push({
+      code: 'MTC0012',
+      // As severe as the worst problem left out, so that the exit status does not change.
+      severity: error ? 'error' : 'warning',
+      message: `${n} more problems in this file are not shown`,
+      ...(file ? { file } : {}),
+      ...(src ? { span: src.span(src.text.length, src.text.length) } : {}),
+      help: 'fix the problems above and check again',
+    });
+  }
   return { project, model: resolved.model, diagnostics: dedupe(sortDiagnostics(diags)) };
 }
 

@@ -65,8 +65,8 @@ export const syntaxCodes = codeTable({
   MTC0012: {
     name: 'too-many-errors',
     severity: 'error',
-    summary: 'A file has so many syntax errors that only the first ones are reported',
-    docs: 'After 200 lexical and syntax errors in one file, mtc stops listing them and reports how many more there were. A file with that many errors is usually not a rule file at all (a binary or a file given by mistake).',
+    summary: 'A file has so many problems that only the first ones are reported',
+    docs: 'After 200 lexical and syntax errors in one file, or 500 problems found by the checks, mtc stops listing them and reports how many more there were, so that a hostile or mistaken input cannot produce millions of messages. It is an error when an error was left out, else a warning, so the exit status stays what it would have been. A file with that many problems is usually not a rule file at all (a binary or a file given by mistake), or a generated one.',
   },
   MTC0011: {
     name: 'invalid-utf8',

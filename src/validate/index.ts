@@ -31,14 +31,15 @@ export const allRules: readonly ValidationRule[] = [
   ...catalogRules,
 ];
 
-/** Runs the rules of one stage. */
+/** Runs the rules of one stage; each diagnostic goes to `report` (default: the returned array). */
 export function runRules(
   stage: ValidationRule['stage'],
   ctx: Omit<ValidationContext, 'report'>,
   rules: readonly ValidationRule[] = allRules,
+  report?: (d: Diagnostic) => void,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const full: ValidationContext = { ...ctx, report: (d) => out.push(d) };
+  const full: ValidationContext = { ...ctx, report: report ?? ((d) => out.push(d)) };
   for (const r of rules) if (r.stage === stage) r.check(full);
   return out;
 }

@@ -237,4 +237,14 @@ describe('structural validation', () => {
     expect(oldest.chain).toHaveLength(5);
     expect(oldest.effective.properties).toHaveLength(5);
   });
+
+  it('MTC0012 the checks keep at most 500 problems per file and count the rest, at the worst severity left out', () => {
+    const regs = Array.from({ length: 600 }, () => 'TCR2_EL1').join(', ');
+    const r = compileFiles({ 'a.mtc': `machine m-1.0 { tolerate ${regs} kernel 6.5..6.12 { reason "r"; } }` });
+    expect(only(r.diagnostics, 'MTC1005')).toHaveLength(500);
+    const [cap] = only(r.diagnostics, 'MTC0012');
+    expect(cap.message).toBe('99 more problems in this file are not shown');
+    expect(cap.severity).toBe('warning');
+    expect(cap.file).toBe('a.mtc');
+  });
 });
