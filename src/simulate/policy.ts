@@ -3,6 +3,7 @@
  * 6.12, 6.15 and 6.18". From a YAML file (schema/policy.schema.json) or from
  * `--require "virt-10.1: 6.6,6.12,6.15,6.18 [both|forward|backward]"`.
  */
+import { packageRootUrl } from '../util/package-root.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
@@ -74,7 +75,8 @@ function policyValidator(): Validator {
   if (validator) return validator;
   const require = createRequire(import.meta.url);
   const Ajv = require('ajv') as new (o: object) => { compile(s: object): Validator };
-  const schema = JSON.parse(readFileSync(new URL('../../schema/policy.schema.json', import.meta.url), 'utf8')) as object;
+  // Found from the package root, so that it works from src/, dist/ and the bundled CLI alike.
+  const schema = JSON.parse(readFileSync(new URL('schema/policy.schema.json', packageRootUrl()), 'utf8')) as object;
   validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   return validator;
 }

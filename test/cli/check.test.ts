@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tempProject } from '../helpers.js';
 
-const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
+const CLI = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
 
 /** Runs the built CLI as users do (the tests need `npm run build` first; `npm test` is run after it). */
 function mtc(args: string[], cwd: string, env: Record<string, string> = {}) {

@@ -45,7 +45,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
+const CLI = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
 
 /** The built CLI as users run it (`npm run build` first). */
 function mtc(args: string[], cwd = process.cwd()) {

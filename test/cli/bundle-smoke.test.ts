@@ -1,0 +1,40 @@
+/**
+ * Every command through the bundled CLI that users run (package.json `bin`),
+ * on the shipped rules: the bundle moves modules into chunks, so anything that
+ * finds files relative to its own module must still find them.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } };
+const BIN = join(process.cwd(), pkg.bin.mtc);
+
+function mtc(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+describe('the bundled CLI runs every command', () => {
+  const cases: [string, string[], number, string][] = [
+    ['check', ['check', 'rules/'], 0, '0 errors'],
+    ['check sarif', ['check', 'rules/', '--format', 'sarif'], 0, '"version": "2.1.0"'],
+    ['build --check', ['build', '--check'], 0, 'up to date'],
+    ['simulate', ['simulate', '--machine', 'virt-10.1'], 0, 'virt-10.1'],
+    ['simulate --policy', ['simulate', '--policy', 'examples/policy.yaml'], 0, 'Policy: passed'],
+    ['diff', ['diff', '--base', 'HEAD'], 0, 'mtc diff'],
+    ['decode', ['decode', 'TCR2_EL1'], 0, '0x603000000013c103'],
+    ['explain', ['explain', 'test/fixtures/catalog/seed-002-migration.log', '--machine', 'virt-10.1'], 0, 'Rule to add'],
+    ['fmt --check', ['fmt', '--check', 'rules/'], 0, ''],
+    ['help', ['--help'], 0, 'Commands:'],
+  ];
+  for (const [name, args, code, text] of cases) {
+    it(name, () => {
+      const r = mtc(...args);
+      expect(r.out).not.toContain('MTC9001');
+      expect(r.out).toContain(text);
+      expect(r.code).toBe(code);
+    });
+  }
+});
