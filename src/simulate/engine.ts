@@ -12,7 +12,7 @@
  * Both agree with the reference model (reference.ts); tests check it.
  */
 import { generationFor, identityStep, identityWritable, unsupportedReason, cpusDiffer, cpuAllowed } from './common.js';
-import { describeRegister, identityRegs, lengthLines, loadFailedLines, missingLine, unexpectedLine, hostLabel } from './messages.js';
+import { describeRegister, identityRegs, lengthLines, loadFailedLines, missingLine, unexpectedLine, hostLabel, MAX_REPORTED_ANOMALIES } from './messages.js';
 import type { AcceptedRegister, HostModel, MachineModel, Outcome, PairResult, SimulateOptions, ToleratedModel } from './types.js';
 import { outcomes } from './types.js';
 import { compareVersions } from './versions.js';
@@ -22,6 +22,9 @@ function hexValue(v: bigint): string {
 }
 
 /** One cell in full: outcome, the lines QEMU prints, and notes for people. */
+/** Most register names one note lists before `and N more`. */
+const NOTE_NAMES = 12;
+
 export function explainPair(machine: MachineModel, src: HostModel, dst: HostModel, opts: SimulateOptions): PairResult {
   const qemu = generationFor(dst, opts);
   const hidden = new Set(machine.hidden);
@@ -54,12 +57,12 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
         continue;
       }
       unexpected.push(id);
-      if (!stopped) walkLines.push(unexpectedLine(dst.accel, id));
+      if (!stopped && unexpected.length <= MAX_REPORTED_ANOMALIES) walkLines.push(unexpectedLine(dst.accel, id));
       if (qemu === '10.2') stopped = true;
     } else if (i >= S.length || D[j] < S[i]) {
       const id = D[j++];
       missing.push(id);
-      if (!stopped) walkLines.push(missingLine(dst.accel, id));
+      if (!stopped && missing.length <= MAX_REPORTED_ANOMALIES) walkLines.push(missingLine(dst.accel, id));
     } else {
       if (identityRegs.includes(S[i])) matchedIdentity.add(S[i]);
       i++;
@@ -72,28 +75,31 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
   if (reason !== null) return { ...base, outcome: 'unsupported', lines: [], notes: [reason] };
 
   const notes: string[] = [];
-  const dName = describeRegisterFor(machine);
+  const oneName = describeRegisterFor(machine);
+  // Lists of names in notes stay readable when hosts differ by thousands of registers.
+  const names = (ids: readonly bigint[]) =>
+    ids.length <= NOTE_NAMES ? ids.map(oneName).join(', ') : `${ids.slice(0, NOTE_NAMES).map(oneName).join(', ')} and ${ids.length - NOTE_NAMES} more`;
   const onlySrc = `listed by ${hostLabel(src)} but not by ${hostLabel(dst)}`;
   for (const id of rejectedTests) {
     const t = tol.get(id)!;
     const v = opts.regValues.get(id) ?? 0n;
     notes.push(
-      `${dName(id)} is ${onlySrc}; ${machine.name} tolerates it only when (value & ${hexValue(t.mask)}) == ${hexValue(t.value)}, and the incoming value ${hexValue(v)} fails that test (set it with --reg-value).`,
+      `${oneName(id)} is ${onlySrc}; ${machine.name} tolerates it only when (value & ${hexValue(t.mask)}) == ${hexValue(t.value)}, and the incoming value ${hexValue(v)} fails that test (set it with --reg-value).`,
     );
   }
   const plainUnexpected = unexpected.filter((id) => !rejectedTests.includes(id));
   if (plainUnexpected.length > 0)
     notes.push(
-      `${plainUnexpected.map(dName).join(', ')} ${plainUnexpected.length === 1 ? 'is' : 'are'} ${onlySrc}, and ${machine.name} neither hides nor tolerates ${plainUnexpected.length === 1 ? 'it' : 'them'}: hide ${plainUnexpected.length === 1 ? 'it' : 'them'} (newer kernel added ${plainUnexpected.length === 1 ? 'it' : 'them'}) or tolerate ${plainUnexpected.length === 1 ? 'it' : 'them'} (older kernel listed ${plainUnexpected.length === 1 ? 'it' : 'them'}).`,
+      `${names(plainUnexpected)} ${plainUnexpected.length === 1 ? 'is' : 'are'} ${onlySrc}, and ${machine.name} neither hides nor tolerates ${plainUnexpected.length === 1 ? 'it' : 'them'}: hide ${plainUnexpected.length === 1 ? 'it' : 'them'} (newer kernel added ${plainUnexpected.length === 1 ? 'it' : 'them'}) or tolerate ${plainUnexpected.length === 1 ? 'it' : 'them'} (older kernel listed ${plainUnexpected.length === 1 ? 'it' : 'them'}).`,
     );
   if (accepted.length > 0) {
     const one = accepted.length === 1;
     const kinds = new Set(accepted.map((a) => a.kind));
     const how = [...kinds].map((k) => (k === 'one-end' ? 'on one end only' : 'when the value test passes')).join(' or ');
-    notes.push(`${accepted.map((a) => dName(a.id)).join(', ')} ${one ? 'is' : 'are'} only on the source; ${machine.name} tolerates ${one ? 'it' : 'them'} (${how}), so the destination ignores ${one ? 'it' : 'them'}.`);
+    notes.push(`${names(accepted.map((a) => a.id))} ${one ? 'is' : 'are'} only on the source; ${machine.name} tolerates ${one ? 'it' : 'them'} (${how}), so the destination ignores ${one ? 'it' : 'them'}.`);
   }
   if (missing.length > 0)
-    notes.push(`${missing.map(dName).join(', ')} ${missing.length === 1 ? 'is' : 'are'} listed by ${hostLabel(dst)} but not sent by ${hostLabel(src)}: ${missing.length === 1 ? 'it keeps its' : 'they keep their'} reset value${missing.length === 1 ? '' : 's'} on the destination.`);
+    notes.push(`${names(missing)} ${missing.length === 1 ? 'is' : 'are'} listed by ${hostLabel(dst)} but not sent by ${hostLabel(src)}: ${missing.length === 1 ? 'it keeps its' : 'they keep their'} reset value${missing.length === 1 ? '' : 's'} on the destination.`);
 
   const room = opts.toleratedRoom ? [...tol.keys()].filter((id) => !binaryHas(D, id)).length : 0;
   if (qemu === '10.2' && S.length > D.length + room) {

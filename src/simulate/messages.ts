@@ -67,3 +67,10 @@ export function hostLabel(h: HostModel): string {
 export function hex32(v: bigint): string {
   return '0x' + v.toString(16).padStart(8, '0');
 }
+
+/**
+ * QEMU prints at most this many missing and this many unexpected registers
+ * (MAX_CPREG_VMSTATE_ANOMALIES in the series that added the messages; see
+ * seeds/002), so a host list that differs by thousands stays readable.
+ */
+export const MAX_REPORTED_ANOMALIES = 10;

@@ -5,7 +5,7 @@
  * thousands of random pairs.
  */
 import { generationFor, identityStep, unsupportedReason } from './common.js';
-import { lengthLines, loadFailedLines, missingLine, unexpectedLine } from './messages.js';
+import { lengthLines, loadFailedLines, missingLine, unexpectedLine, MAX_REPORTED_ANOMALIES } from './messages.js';
 import type { AcceptedRegister, HostModel, MachineModel, Outcome, PairResult, SimulateOptions } from './types.js';
 
 const byId = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
@@ -54,8 +54,8 @@ export function referencePair(machine: MachineModel, src: HostModel, dst: HostMo
   const stop = qemu === '10.2' && unexpected.length > 0 ? unexpected[0] : undefined;
   const reportedMissing = stop === undefined ? missing : missing.filter((id) => id < stop);
   const events = [
-    ...reportedMissing.map((id) => ({ id, line: missingLine(dst.accel, id) })),
-    ...reportedUnexpected.map((id) => ({ id, line: unexpectedLine(dst.accel, id) })),
+    ...reportedMissing.slice(0, MAX_REPORTED_ANOMALIES).map((id) => ({ id, line: missingLine(dst.accel, id) })),
+    ...reportedUnexpected.slice(0, MAX_REPORTED_ANOMALIES).map((id) => ({ id, line: unexpectedLine(dst.accel, id) })),
   ].sort((a, b) => byId(a.id, b.id));
   const lines = events.map((e) => e.line);
   if (unexpected.length > 0) return { ...base, outcome: 'fail', lines: [...lines, ...loadFailedLines()], notes: [] };
