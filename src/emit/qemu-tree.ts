@@ -154,8 +154,10 @@ export function buildVirtPatch(plan: BuildPlan, virtC: string): QemuPatchResult 
     if (body) out.push(...body);
     out.push(line);
   });
-  const newText = out.join('\n') + '\n';
-  const diff = unifiedDiff(VIRT_C, lines.join('\n') + '\n', newText, { git: true });
+  // Keep the file's own last line ending (a file without a final newline gets `\ No newline at end of file`).
+  const eol = text.endsWith('\n') ? '\n' : '';
+  const newText = out.join('\n') + eol;
+  const diff = unifiedDiff(VIRT_C, lines.join('\n') + eol, newText, { git: true });
   const header = `${GENERATED_MARKER} ${VERSION}: compat rules for ${VIRT_C}. Apply with \`git apply\` at the top of the QEMU tree.\n\n`;
   return { patch: diff ? header + diff : header, diagnostics };
 }

@@ -59,6 +59,22 @@ describe.skipIf(!CC)('--qemu-tree patch against a fake hw/arm/virt.c', () => {
     expect(patched).not.toContain('arm_virt_compat_10_0');
   });
 
+  test('a virt.c without a final newline still gets a patch git applies', () => {
+    // Cut the file right after the 10.1 machine type, so that the patch's last hunk reaches its last line.
+    const noEol = virtC.slice(0, virtC.indexOf('DEFINE_VIRT_MACHINE(10, 1)') + 'DEFINE_VIRT_MACHINE(10, 1)'.length);
+    const p = generateShipped({ virtC: noEol }).files.get('qemu/virt.patch')!;
+    expect(p).toContain('\\ No newline at end of file');
+    const dir = mkdtempSync(join(tmpdir(), 'mtc-tree-noeol-'));
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(join(dir, 'hw/arm/virt.c'), noEol);
+    writeFileSync(join(dir, 'virt.patch'), p);
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['apply', 'virt.patch'], { cwd: dir });
+    const patched = readFileSync(join(dir, 'hw/arm/virt.c'), 'utf8');
+    expect(patched.endsWith('\n')).toBe(false);
+    expect(compileC(patched + '\n', 'virt.c').output).toBe('');
+  });
+
   test('a machine type missing from virt.c is a warning, not a broken patch', () => {
     const g = generateShipped({ virtC: virtC.replace(/static void virt_machine_10_2_options[\s\S]*?DEFINE_VIRT_MACHINE\(10, 2\)\n/, '') });
     expect(g.diagnostics.map((d) => d.code)).toContain('MTC3010');
