@@ -41,7 +41,7 @@ static void mtc_compat_props_add_once(GPtrArray *compat_props,
 static void pc_q35_machine_2_12_options(MachineClass *mc)
 {
 }
-DEFINE_PC_Q35_MACHINE_AS_LATEST(2, 12)
+DEFINE_Q35_MACHINE_AS_LATEST(2, 12);
 
 /*
  * pc-q35-2.11: compat properties. Register lists are merged over the chain
@@ -65,4 +65,4 @@ static void pc_q35_machine_2_11_options(MachineClass *mc)
     mtc_compat_props_add_once(mc->compat_props, pc_q35_mtc_compat_2_11,
                               pc_q35_mtc_compat_2_11_len);
 }
-DEFINE_PC_Q35_MACHINE(2, 11)
+DEFINE_Q35_MACHINE(2, 11);

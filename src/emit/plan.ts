@@ -117,10 +117,15 @@ export function toleranceFnName(m: MachineType): string {
   return optionsFnName(m).replace(/_options$/, '_cpreg_tolerances');
 }
 
+/** QEMU's registration macro prefix where it is not the family name (hw/i386/pc_q35.c, pc_piix.c). */
+const REGISTRATION_PREFIX: Readonly<Record<string, string>> = { 'pc-q35': 'Q35', 'pc-i440fx': 'I440FX' };
+
 function registration(m: MachineType, latest: boolean): string {
   if (!m.version || m.version.length === 0) return `MTC_DEFINE_MACHINE(${optionsFnName(m)})`;
-  const macro = `DEFINE_${cIdent(m.family).toUpperCase()}_MACHINE${latest ? '_AS_LATEST' : ''}`;
-  return `${macro}(${m.version.join(', ')})`;
+  const prefix = REGISTRATION_PREFIX[m.family] ?? cIdent(m.family).toUpperCase();
+  const macro = `DEFINE_${prefix}_MACHINE${latest ? '_AS_LATEST' : ''}`;
+  // hw/i386 ends these lines with a semicolon; hw/arm/virt.c does not.
+  return `${macro}(${m.version.join(', ')})${REGISTRATION_PREFIX[m.family] ? ';' : ''}`;
 }
 
 function sameIds(a: readonly { id: bigint }[], b: readonly { id: bigint }[]): boolean {

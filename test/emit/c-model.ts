@@ -236,6 +236,7 @@ export function parseGenerated(src: string): CUnit {
       while (t[i]!.text !== ')') i++;
       i++;
       unit.registrations.push(t.slice(start, i).map((x) => x.text).join(''));
+      if (t[i]?.text === ';') i++; // hw/i386 style: `DEFINE_Q35_MACHINE(2, 11);`
     } else if (t[i]!.text === 'static' && t[i + 1]!.text === 'void' && t[i + 2]!.text === 'mtc_compat_props_add_once') {
       while (t[i]!.text !== '{') i++;
       skipBalanced();
