@@ -4,16 +4,11 @@
  * finds files relative to its own module must still find them.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } };
-const BIN = join(process.cwd(), pkg.bin.mtc);
+import { runBin } from '../support/cli.js';
 
 function mtc(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout + r.stderr };
+  const r = runBin(args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 describe('the bundled CLI runs every command', () => {

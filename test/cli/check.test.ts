@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { tempProject } from '../helpers.js';
+import { runBin } from '../support/cli.js';
 
-const CLI = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
-
-/** Runs the built CLI as users do (the tests need `npm run build` first; `npm test` is run after it). */
-function mtc(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mtc = runBin;
 
 describe('mtc check', () => {
   it('exits 0 on the shipped rules', () => {

@@ -3,11 +3,10 @@
  * MTC9001 (a command throws: internal error), MTC9003 (more rule files than
  * limits.maxFiles) and MTC9004 (a bad command-line value).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBuiltinCatalog } from '../../src/catalog/index.js';
-import { main } from '../../src/cli/main.js';
+import { runBin, runMain } from '../support/cli.js';
 import { reportUsage, UsageError } from '../../src/cli/report.js';
 import { compile } from '../../src/compile.js';
 import { defaultLimits } from '../../src/util/limits.js';
@@ -32,26 +31,11 @@ afterEach(() => {
   bug.error = undefined;
 });
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runMain;
 
-const CLI = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
 
 /** The built CLI as users run it (`npm run build` first). */
-function mtc(args: string[], cwd = process.cwd()) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mtc = (args: string[], cwd = process.cwd()) => runBin(args, cwd);
 
 describe('MTC9001 internal-error', () => {
   it('a command whose implementation throws: exit 2, the error and its stack, and the help', async () => {

@@ -7,17 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tempProject } from '../helpers.js';
+import { runBin } from '../support/cli.js';
 
-const CLI = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
 const SEED_LOG = join(process.cwd(), 'test', 'fixtures', 'catalog', 'seed-002-migration.log');
 
-function mtc(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mtc = runBin;
 
 const REQUIRE = 'virt-10.1: n1-6.12,n1-6.13,n1-6.15 both';
 

@@ -7,8 +7,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runMain } from '../support/cli.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { simulateCodes } from '../../src/simulate/codes.js';
 import { simulate, type SimulateCliOptions } from '../../src/simulate/command.js';
@@ -30,18 +30,7 @@ function failure(opts: SimulateCliOptions): Diagnostic[] {
   expect.fail('simulate() did not fail');
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runMain;
 
 describe('MTC4002 bad-host-profile', () => {
   it('a --hosts path that does not exist', async () => {

@@ -2,10 +2,10 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulate, parseRegValues, parseQemu } from '../../src/simulate/command.js';
 import { parseRequireFlag, parsePolicyText, selectHosts } from '../../src/simulate/policy.js';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../support/cli.js';
 import { BMAP2, fixtureDir, seedsBuild } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -13,19 +13,7 @@ const Ajv = require('ajv') as new (o: object) => { compile(s: object): ((d: unkn
 const schema = JSON.parse(readFileSync(new URL('../../schema/simulate.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runMain;
 
 describe('mtc simulate: JSON output', () => {
   it('validates against schema/simulate.schema.json and carries the matrix', () => {
