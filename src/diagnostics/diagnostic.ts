@@ -62,17 +62,3 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
     return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
   });
 }
-
-/** Collects diagnostics; stages take one and add to it. */
-export class DiagnosticBag {
-  readonly items: Diagnostic[] = [];
-  add(d: Diagnostic): void {
-    this.items.push(d);
-  }
-  addAll(ds: Iterable<Diagnostic>): void {
-    for (const d of ds) this.items.push(d);
-  }
-  get hasErrors(): boolean {
-    return hasErrors(this.items);
-  }
-}

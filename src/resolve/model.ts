@@ -130,8 +130,3 @@ export interface Model {
   readonly machines: readonly MachineType[];
   readonly files: readonly SourceFileInfo[];
 }
-
-/** The order of application in QEMU: newest first, this machine type last (last wins). */
-export function applicationOrder(m: MachineType): readonly string[] {
-  return [...m.chain].reverse();
-}

@@ -57,7 +57,7 @@ function literalText(v: A.Identifier | A.StringLiteral | A.NumberLiteral): strin
   return v.kind === 'Identifier' ? v.name : v.kind === 'StringLiteral' ? v.value : v.text;
 }
 
-function provenance(rule: A.Rule, origin: string, file: string): Omit<M.Provenance, 'origin'> & { origin: string } {
+function provenance(rule: A.Rule, origin: string, file: string): M.Provenance {
   let reason: string | undefined;
   const refs: M.Reference[] = [];
   for (const a of rule.attributes) {

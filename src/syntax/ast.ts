@@ -194,8 +194,3 @@ export type AnyNode =
   | RegisterName
   | RegisterId
   | RegisterTuple;
-
-/** Attribute helpers shared by the resolver, emitters and formatter. */
-export function attributeValues(rule: RuleBase, name: string): Attribute[] {
-  return rule.attributes.filter((a) => a.name.name === name);
-}

@@ -102,7 +102,3 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
   }
   return 0;
 }
-
-export function formatHex64(v: bigint): string {
-  return '0x' + v.toString(16).padStart(16, '0');
-}

@@ -84,8 +84,3 @@ export class SourceFile {
 export function spanText(file: SourceFile, span: Span): string {
   return file.text.slice(span.start.offset, span.end.offset);
 }
-
-/** The span that covers both a and b (a must start first). */
-export function joinSpans(a: Span, b: Span): Span {
-  return { start: a.start, end: b.end.offset >= a.end.offset ? b.end : a.end };
-}
