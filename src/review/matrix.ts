@@ -4,6 +4,7 @@
  * pass/fail status differs are explained with explainPair().
  */
 import { explainPair, simulateMatrix } from '../simulate/engine.js';
+import { simulatable } from '../simulate/document.js';
 import type { HostModel, MachineModel, Outcome, SimulateOptions } from '../simulate/types.js';
 import type { ChangeDraft } from './semantic.js';
 import type { MatrixChange, PairChange } from './report-types.js';
@@ -29,8 +30,7 @@ export function compareMatrices(
   const pairsH: MachineModel[] = [];
   for (const b of base) {
     const h = headBy.get(b.name);
-    // The host models are arm64: machine types of another architecture have no matrix.
-    if (h && b.arch !== 'x86_64' && h.arch !== 'x86_64') {
+    if (h && simulatable(b) && simulatable(h)) {
       pairsB.push(b);
       pairsH.push(h);
     }

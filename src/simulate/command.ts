@@ -9,7 +9,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderHuman, useColor } from '../diagnostics/render.js';
 import { loadBuiltinCatalog, parseIdHex } from '../catalog/index.js';
 import { simulateCodes } from './codes.js';
-import { DocumentError, readBuildDocument } from './document.js';
+import { DocumentError, readBuildDocument, simulatable } from './document.js';
 import { builtinHosts, loadHosts } from './hosts.js';
 import { evaluatePolicy, parseRequireFlag, policyDiagnostics, PolicyError, readPolicyFile, type Requirement } from './policy.js';
 import { buildReport, reportToJson, type SimulationReport } from './report.js';
@@ -70,8 +70,7 @@ export function parseRegValues(specs: readonly string[]): Map<bigint, bigint> {
 }
 
 function selectMachines(all: MachineModel[], names: readonly string[] | undefined): MachineModel[] {
-  // The host models are arm64 KVM and arm TCG: machine types of another architecture are left out.
-  if (!names || names.length === 0) return all.filter((m) => m.arch !== 'x86_64');
+  if (!names || names.length === 0) return all.filter(simulatable);
   return names.map((n) => {
     const m = all.find((x) => x.name === n);
     if (!m) {

@@ -89,3 +89,12 @@ export function readBuildDocument(file: string): MachineModel[] {
   }
   return machinesFromDocument(doc as BuildDocument);
 }
+
+/**
+ * Whether the simulator's host models apply to a machine type: they are arm64
+ * KVM and arm TCG hosts, so machine types of another architecture (x86 `pc-*`)
+ * have no matrix. Unknown architecture counts as arm.
+ */
+export function simulatable(m: MachineModel): boolean {
+  return m.arch !== 'x86_64';
+}
