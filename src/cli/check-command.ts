@@ -3,6 +3,8 @@ import { loadBuiltinCatalog } from '../catalog/builtin.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compile } from '../compile.js';
+import { QEMU_EXTRA, type QemuContext } from '../qemu/context.js';
+import { loadQemuConfig, selectQemu } from '../qemu/select.js';
 import type { CheckOptions } from './commands/check.js';
 import { limitsFrom, parseTarget } from './options.js';
 import { parseFormat, printDiagnostics, reportUsage } from './report.js';
@@ -14,8 +16,10 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const defaultTarget = parseTarget(opts.target);
     const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
     const history = await historyExtras(opts.history, catalog);
-    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root, extras: history.extras });
-    const diags = [...catalogDiags, ...history.diagnostics, ...result.diagnostics];
+    const inputs = paths.length > 0 ? paths : ['rules'];
+    const qemu = qemuExtras(inputs, opts);
+    const result = compile(inputs, { catalog, limits, defaultTarget, root: opts.root, extras: new Map([...history.extras, ...qemu.extras]) });
+    const diags = [...catalogDiags, ...history.diagnostics, ...qemu.diagnostics, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
     return hasErrors(diags) ? 1 : 0;
   } catch (e) {
@@ -40,4 +44,14 @@ export async function historyExtras(
   const { HISTORY_EXTRA } = await import('../catalog/validate-support.js');
   const { history, diagnostics } = loadHistory(file, { catalog });
   return { extras: new Map([[HISTORY_EXTRA, history]]), diagnostics };
+}
+
+/** The QEMU of the run (`--qemu-tree`, `--qemu`, or mtc.yaml's `qemu`) as the `qemu` extra of the checks. */
+export function qemuExtras(
+  inputs: readonly string[],
+  opts: { qemu?: string; qemuTree?: string; root?: string },
+): { extras: ReadonlyMap<string, unknown>; context: QemuContext; diagnostics: Diagnostic[] } {
+  const cfg = loadQemuConfig(opts.root ?? process.cwd(), inputs);
+  const sel = selectQemu({ ...(opts.qemu !== undefined ? { qemu: opts.qemu } : {}), ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}) }, cfg.config);
+  return { extras: new Map([[QEMU_EXTRA, sel.context]]), context: sel.context, diagnostics: [...cfg.diagnostics, ...sel.diagnostics] };
 }

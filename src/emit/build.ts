@@ -7,7 +7,7 @@
  *   mtc-build.json        the build document (schema/build.schema.json)
  *   docs/<family>.md      Markdown per machine family
  *   docs/index.html       one self-contained HTML page
- *   qemu/virt.patch       with --qemu-tree: patch for DIR/hw/arm/virt.c
+ *   qemu/mtc.patch        with --qemu-tree: the patch for that QEMU tree (a mail with --signoff)
  *   .mtc-manifest         the files above: what the build owns and may remove
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,8 @@ import { unifiedDiff } from './diff.js';
 import { emitDocs } from './docs.js';
 import { emitJson } from './json.js';
 import { planBuild } from './plan.js';
-import { buildVirtPatch } from './qemu-tree.js';
+import { PATCH_FILE, buildTreePatch, type SignOff, type TreeReadFn } from './qemu-tree.js';
+import type { QemuContext } from '../qemu/context.js';
 
 export const MANIFEST = '.mtc-manifest';
 
@@ -31,8 +32,12 @@ export function fileStem(family: string): string {
 }
 
 export interface GenerateOptions {
-  /** Content of QEMU's hw/arm/virt.c for the --qemu-tree patch. */
-  readonly virtC?: string;
+  /** The QEMU the build is for: names, scope, and (with `treeRead`) the tree to patch. */
+  readonly qemu?: QemuContext;
+  /** Reads files of the QEMU tree (`--qemu-tree`): the build then writes qemu/mtc.patch. */
+  readonly treeRead?: TreeReadFn;
+  /** Makes the patch a `git format-patch`-style mail signed off by this person. */
+  readonly signoff?: SignOff;
 }
 
 export interface Generated {
@@ -58,7 +63,7 @@ function isSafeRelative(p: string): boolean {
 
 /** Every output of a build, in memory. Writes nothing. */
 export function generate(model: Model, opts: GenerateOptions = {}): Generated {
-  const { plan, diagnostics } = planBuild(model);
+  const { plan, diagnostics } = planBuild(model, opts.qemu);
   const diags: Diagnostic[] = [...diagnostics];
   const files = new Map<string, string>();
   for (const f of plan.families) files.set(`c/${fileStem(f.family)}.c`, emitFamilyC(f));
@@ -66,10 +71,10 @@ export function generate(model: Model, opts: GenerateOptions = {}): Generated {
   const docs = emitDocs(model, plan);
   for (const [family, md] of docs.markdown) files.set(`docs/${fileStem(family)}.md`, md);
   files.set('docs/index.html', docs.html);
-  if (opts.virtC !== undefined) {
-    const r = buildVirtPatch(plan, opts.virtC);
+  if (opts.treeRead && opts.qemu) {
+    const r = buildTreePatch(plan, opts.qemu, opts.treeRead, opts.signoff);
     for (const x of r.diagnostics) diags.push(x);
-    if (r.patch !== undefined) files.set('qemu/virt.patch', r.patch);
+    if (r.patch !== undefined) files.set(PATCH_FILE, r.patch);
   }
   // Machine names are lower case and their C names are checked for collisions (MTC3004), so two
   // families cannot map to one file name here.

@@ -8,7 +8,6 @@
 import { VERSION } from '../version.js';
 import type { KernelSpan, Provenance, Reference } from '../resolve/model.js';
 import {
-  HELPER_FN,
   TOLERANCE_HOOK,
   idHex16,
   type ArrayItem,
@@ -117,32 +116,33 @@ function sourceList(f: FamilyPlan): string {
 }
 
 function fileHeader(f: FamilyPlan): string[] {
-  const arrays = f.machines.some((m) => m.compat?.entries.some((e) => e.items));
+  const arrays = f.machines.some((m) => m.arrays);
   const targets = f.targets
     .map((t) =>
       t === 'x-mig'
         ? arrays
-          ? 'x-mig (CPU array properties x-mig-hidden-regs and x-mig-safe-missing-regs, set once per machine type)'
-          : 'x-mig (compat properties)'
-        : 'tolerances (arm_register_cpreg_mig_tolerance() calls, one function per machine type)',
+          ? 'x-mig (CPU array properties x-mig-hidden-regs and x-mig-safe-missing-regs of the RFC series, set once per machine type; no released QEMU has them)'
+          : 'compat properties'
+        : 'tolerances (arm_register_cpreg_mig_tolerance() calls, one function per machine type, installed in VirtMachineClass and called for each vCPU)',
     )
     .join('; ');
+  const n = f.naming;
   return blockComment('', [
     `${GENERATED_MARKER} ${VERSION} from ${sourceList(f)}. Do not edit: change the rules and run \`mtc build\`.`,
     '',
-    `Machine family ${f.family}, C target ${targets}.`,
+    `Machine family ${f.family}, C target ${targets}. Names ${n.from === 'tree' ? 'read from the QEMU tree' : `from the \`${n.preset}\` preset`}; machine file ${n.file}.`,
     '',
-    'Integration: the arrays, the helper and the tolerance functions go above the options functions in the machine file (hw/arm/virt.c for virt); the lines inside each options function are appended to the existing function, after its call to the newer options function. The DEFINE_ lines are shown as context.',
+    `Integration: \`mtc build --qemu-tree DIR\` writes a patch that does all of this in a real tree. By hand: the arrays, the helper and the tolerance functions go above the options functions in ${n.file}; the lines inside each options function are appended to the existing function, after its call to the newer options function. The ${n.macro} lines are shown as context.${f.targets.includes('tolerances') ? ` The tolerance target also needs the \`${TOLERANCE_HOOK}\` field in VirtMachineClass (include/hw/arm/virt.h) and its call for each vCPU in machvirt_init(), before the vCPU is realized.` : ''}`,
   ]);
 }
 
-export function helperLines(): string[] {
+export function helperLines(name: string): string[] {
   return [
     ...blockComment('', [
-      'Set-once compat properties. QEMU rejects an array property set twice on one object ("array size property ... may not be set more than once"), and every older options function first calls the newer one, which already added its own list. Each machine type therefore adds the list merged over its whole chain, and this helper first drops any entry with the same driver and property that a newer machine type added. For a scalar property this equals QEMU\'s last-wins order.',
+      'Set-once register arrays. QEMU rejects an array property set twice on one object ("array size property ... may not be set more than once"), and every older options function first calls the newer one, which already added its own list. Each machine type therefore adds the list merged over its whole chain, and this helper first drops any entry with the same driver and property that a newer machine type added.',
     ]),
-    `static void ${HELPER_FN}(GPtrArray *compat_props,`,
-    `${' '.repeat(13 + HELPER_FN.length)}GlobalProperty *props, size_t nelem)`,
+    `static void ${name}(GPtrArray *compat_props,`,
+    `${' '.repeat(13 + name.length)}GlobalProperty *props, size_t nelem)`,
     '{',
     '    size_t i;',
     '    guint j;',
@@ -225,13 +225,8 @@ function scalarEntryLines(e: CompatEntry): string[] {
   return lines;
 }
 
-export function compatArrayLines(mp: MachinePlan): string[] {
-  if (!mp.compat) return [];
-  const m = mp.machine;
-  const { name, entries } = mp.compat;
-  const lines = blockComment('', [
-    `${m.name}: compat properties. Register lists are merged over the chain (${m.chain.join(', ')}), sorted and unique; the other properties are this machine type's own.`,
-  ]);
+function arrayLines(name: string, intro: string, entries: readonly CompatEntry[]): string[] {
+  const lines = blockComment('', [intro]);
   lines.push(`static GlobalProperty ${name}[] = {`);
   for (const e of entries) lines.push(...(e.items ? arrayEntryLines(e as CompatEntry & { items: readonly ArrayItem[] }) : scalarEntryLines(e)));
   lines.push('};');
@@ -239,6 +234,25 @@ export function compatArrayLines(mp: MachinePlan): string[] {
   if (len.length <= WIDTH) lines.push(len);
   else lines.push(`static const size_t ${name}_len =`, `    G_N_ELEMENTS(${name});`);
   return lines;
+}
+
+/** The GlobalProperty arrays of one machine type: register lists (set once), then its own properties. */
+export function compatArrayLines(mp: MachinePlan): string[] {
+  const m = mp.machine;
+  const out: string[] = [];
+  if (mp.arrays)
+    out.push(
+      ...arrayLines(
+        mp.arrays.name,
+        `${m.name}: register lists merged over the chain (${m.chain.join(', ')}), sorted and unique, set once.`,
+        mp.arrays.entries,
+      ),
+    );
+  if (mp.props) {
+    if (out.length > 0) out.push('');
+    out.push(...arrayLines(mp.props.name, `${m.name}: compat properties of its own; an older machine type's entry comes later and wins.`, mp.props.entries));
+  }
+  return out;
 }
 
 function u64(v: bigint): string {
@@ -271,35 +285,66 @@ export function toleranceFnLines(mp: MachinePlan): string[] {
   return lines;
 }
 
+export interface OptionsContext {
+  /** The options function's MachineClass parameter (`mc`, or `m` in hw/i386). */
+  readonly param: string;
+  /** A VirtMachineClass variable the function already has (`vmc`), if any. */
+  readonly vmc?: string;
+  /** The family's set-once helper. */
+  readonly helper?: string;
+}
+
 /** The statements mtc adds inside a machine type's options function (after the newer options call). */
-export function optionsBodyLines(mp: MachinePlan): string[] {
+export function optionsBodyLines(mp: MachinePlan, ctx: OptionsContext): string[] {
   const lines: string[] = [];
-  if (mp.compat) lines.push(...wrapCall('    ', HELPER_FN, ['mc->compat_props', mp.compat.name, `${mp.compat.name}_len`]));
+  const list = `${ctx.param}->compat_props`;
+  if (mp.arrays) lines.push(...wrapCall('    ', ctx.helper ?? 'compat_props_add', [list, mp.arrays.name, `${mp.arrays.name}_len`]));
+  if (mp.props) lines.push(...wrapCall('    ', 'compat_props_add', [list, mp.props.name, `${mp.props.name}_len`]));
   if (mp.tolerance) {
-    const one = `    VIRT_MACHINE_CLASS(OBJECT_CLASS(mc))->${TOLERANCE_HOOK} = ${mp.tolerance.fn};`;
+    const target = ctx.vmc ? `${ctx.vmc}->${TOLERANCE_HOOK}` : `VIRT_MACHINE_CLASS(OBJECT_CLASS(${ctx.param}))->${TOLERANCE_HOOK}`;
+    const one = `    ${target} = ${mp.tolerance.fn};`;
     if (one.length <= WIDTH) lines.push(one);
-    else lines.push(`    VIRT_MACHINE_CLASS(OBJECT_CLASS(mc))->${TOLERANCE_HOOK} =`, `        ${mp.tolerance.fn};`);
+    else lines.push(`    ${target} =`, `        ${mp.tolerance.fn};`);
   }
   return lines;
 }
 
-export function optionsFnLines(mp: MachinePlan): string[] {
-  const lines = [`static void ${mp.optionsFn}(MachineClass *mc)`, '{'];
-  if (mp.parentFn) lines.push(`    ${mp.parentFn}(mc);`);
-  lines.push(...optionsBodyLines(mp));
+export function optionsFnLines(mp: MachinePlan, ctx: OptionsContext): string[] {
+  const lines = [`static void ${mp.optionsFn}(MachineClass *${ctx.param})`, '{'];
+  if (mp.parentFn) lines.push(`    ${mp.parentFn}(${ctx.param});`);
+  lines.push(...optionsBodyLines(mp, ctx));
   lines.push('}');
   lines.push(mp.registration);
   return lines;
 }
 
+/** The VirtMachineClass field of the tolerance target (include/hw/arm/virt.h). */
+export function hookFieldLines(indent = '    '): string[] {
+  return [`${indent}/* mtc: this machine type's cpreg migration tolerances, set per vCPU */`, `${indent}void (*${TOLERANCE_HOOK})(ARMCPU *cpu);`];
+}
+
+/** The call in machvirt_init(), for each vCPU before it is realized. */
+export function hookCallLines(indent: string, cpuVar = 'cpuobj', vmc = 'vmc'): string[] {
+  return [`${indent}if (${vmc}->${TOLERANCE_HOOK}) {`, `${indent}    ${vmc}->${TOLERANCE_HOOK}(ARM_CPU(${cpuVar}));`, `${indent}}`, ''];
+}
+
 /** The snippet file of one machine family. */
 export function emitFamilyC(f: FamilyPlan): string {
   const blocks: string[][] = [fileHeader(f)];
-  if (f.needsHelper) blocks.push(helperLines());
+  if (f.helper) blocks.push(helperLines(f.helper));
+  const ctx: OptionsContext = { param: f.naming.param, ...(f.helper ? { helper: f.helper } : {}) };
   for (const mp of f.machines) {
-    if (mp.compat) blocks.push(compatArrayLines(mp));
+    if (mp.arrays || mp.props) blocks.push(compatArrayLines(mp));
     if (mp.tolerance) blocks.push(toleranceFnLines(mp));
-    blocks.push(optionsFnLines(mp));
+    blocks.push(optionsFnLines(mp, ctx));
   }
+  if (f.targets.includes('tolerances') && f.machines.some((m) => m.tolerance))
+    blocks.push([
+      ...blockComment('', [`include/hw/arm/virt.h, at the end of struct VirtMachineClass:`]),
+      ...hookFieldLines(),
+      '',
+      ...blockComment('', ['hw/arm/virt.c, machvirt_init(), in the loop creating the vCPUs, before qdev_realize(DEVICE(cpuobj), ...):']),
+      ...hookCallLines('    ').slice(0, 3),
+    ]);
   return blocks.map((b) => b.join('\n')).join('\n\n') + '\n';
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadCatalog } from '../catalog/index.js';
@@ -7,7 +6,9 @@ import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
 import { checkOutputs, generate, writeOutputs } from './build.js';
-import { VIRT_C } from './qemu-tree.js';
+import { PATCH_FILE, parseSignOff } from './qemu-tree.js';
+import { historyExtras, qemuExtras } from '../cli/check-command.js';
+import { TreeError, TreeFiles } from '../qemu/tree-files.js';
 
 /** `mtc build`. Returns the exit code. */
 export async function runBuild(paths: string[], opts: BuildOptions): Promise<number> {
@@ -17,30 +18,33 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     const defaultTarget = parseTarget(opts.target);
     if (!opts.out) throw new UsageError('--out needs a directory');
     const { catalog, diagnostics: catalogDiags } = loadCatalog({ files: opts.catalog ?? [] });
-    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root });
-    const diags: Diagnostic[] = [...catalogDiags, ...result.diagnostics];
+    const signoff = opts.signoff !== undefined ? parseSignOff(opts.signoff) : undefined;
+    if (opts.signoff !== undefined && !signoff) throw new UsageError(`--signoff takes "Name <mail>", not \`${opts.signoff}\``);
+    if (signoff && opts.qemuTree === undefined) throw new UsageError('--signoff needs --qemu-tree (it signs the patch for that tree)');
+    const inputs = paths.length > 0 ? paths : ['rules'];
+    const qemu = qemuExtras(inputs, opts);
+    const result = compile(inputs, { catalog, limits, defaultTarget, root: opts.root, extras: qemu.extras });
+    const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {
       await report([]);
       return 1;
     }
-    let virtC: string | undefined;
-    if (opts.qemuTree !== undefined) {
-      try {
-        virtC = readFileSync(join(opts.qemuTree, VIRT_C), 'utf8');
-      } catch (e) {
-        await report([
-          {
-            code: 'MTC3011',
-            severity: 'error',
-            message: `cannot read ${join(opts.qemuTree, VIRT_C)}: ${e instanceof Error ? e.message : String(e)}`,
-            help: '--qemu-tree takes the top directory of a QEMU source tree',
-          },
-        ]);
-        return 1;
-      }
+    let treeRead: ((rel: string) => string | undefined) | undefined;
+    if (qemu.context.treeDir !== undefined) {
+      const tree = new TreeFiles(qemu.context.treeDir);
+      treeRead = (rel) => tree.read(rel);
     }
-    const gen = generate(result.model, virtC !== undefined ? { virtC } : {});
+    let gen: ReturnType<typeof generate>;
+    try {
+      gen = generate(result.model, { qemu: qemu.context, ...(treeRead ? { treeRead } : {}), ...(signoff ? { signoff } : {}) });
+    } catch (e) {
+      if (!(e instanceof TreeError)) throw e;
+      await report([
+        { code: 'MTC7020', severity: 'error', message: `cannot read the QEMU tree ${opts.qemuTree}: ${e.file}: ${e.message}`, help: '--qemu-tree takes the top directory of a QEMU source tree' },
+      ]);
+      return 1;
+    }
     if (hasErrors(gen.diagnostics)) {
       await report([...gen.diagnostics]);
       return 1;
@@ -68,7 +72,8 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     if (hasErrors(w.diagnostics)) return 1;
     if (format === 'human')
       process.stderr.write(
-        `${opts.out}: wrote ${w.written.length}, unchanged ${w.unchanged.length}${w.removed.length ? `, removed ${w.removed.length} stale (${w.removed.join(', ')})` : ''}\n`,
+        `${opts.out}: wrote ${w.written.length}, unchanged ${w.unchanged.length}${w.removed.length ? `, removed ${w.removed.length} stale (${w.removed.join(', ')})` : ''}\n` +
+          (gen.files.has(PATCH_FILE) ? `${join(opts.out, PATCH_FILE)}: ${signoff ? '`git am`' : '`git apply`'} it at the top of ${opts.qemuTree} (QEMU ${qemu.context.profile?.qemu})\n` : ''),
       );
     return 0;
   } catch (e) {

@@ -72,12 +72,14 @@ function familyDoc(family: string, machines: readonly MachineType[], plan: Build
     const summary: string[] = [];
     summary.push(m.inherits ? `Inherits the compat rules of ${m.inherits} (chain: ${m.chain.join(' → ')}).` : 'Newest machine type of its chain: inherits nothing.');
     summary.push(
-      m.target === 'x-mig'
-        ? `C target x-mig: CPU array properties ${HIDDEN_PROP} and ${SAFE_MISSING_PROP}, each set once with the list merged over the chain.`
-        : 'C target tolerances: arm_register_cpreg_mig_tolerance() calls registered for this machine type.',
+      m.target === 'tolerances'
+        ? 'C target tolerances: arm_register_cpreg_mig_tolerance() calls registered for this machine type.'
+        : m.effective.hidden.length > 0 || m.effective.tolerated.length > 0
+          ? `C target x-mig: CPU array properties ${HIDDEN_PROP} and ${SAFE_MISSING_PROP} of the RFC series (no released QEMU has them), each set once with the list merged over the chain.`
+          : 'Compat properties (compat_props_add()).',
     );
     const mp = plan.byMachine.get(m.name);
-    if (!mp?.compat && !mp?.tolerance && m.inherits) summary.push(`Adds nothing of its own to the generated C: ${m.inherits}'s entries stay in force.`);
+    if (!mp?.arrays && !mp?.props && !mp?.tolerance && m.inherits) summary.push(`Adds nothing of its own to the generated C: ${m.inherits}'s entries stay in force.`);
     const e = m.effective;
     const tables: Table[] = [];
     if (e.hidden.length > 0)

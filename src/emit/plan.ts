@@ -5,36 +5,46 @@
  * `compatProps` are the result of running the plan the way QEMU runs the
  * options chain).
  *
- * Set-once design (x-mig target). QEMU aborts when an array property is set
+ * Names. Every C name comes from the family's naming (src/qemu/families.ts):
+ * read from the chosen QEMU tree, or from a preset the project picked in its
+ * mtc.yaml (upstream `virt_machine_10_1_options()` and
+ * `DEFINE_VIRT_MACHINE(10, 1)`; RHEL `virt_rhel_machine_9_6_0_options()` and
+ * `DEFINE_VIRT_MACHINE(9, 6, 0)`). A family with neither is refused (MTC7009).
+ *
+ * Plain properties (`set`) are added with QEMU's own compat_props_add(): an
+ * older machine type's entry comes after the newer one's and wins, which is
+ * QEMU's rule for scalars, and `query-machines` lists both.
+ *
+ * Set-once arrays (x-mig target). QEMU aborts when an array property is set
  * twice on one object, and every older options function first calls the next
  * newer one, which has already added its arrays. So each machine type whose
  * merged (chain-wide) list differs from its parent's adds ONE entry per array
  * property holding the whole merged list, through a generated helper,
- * `mtc_compat_props_add_once()`, that first removes from mc->compat_props any
- * entry with the same driver and property (the newer machine type's list,
- * which the merged one contains). A machine type whose merged lists equal its
- * parent's adds nothing and keeps the parent's entries. Scalar properties are
- * a machine type's own `set` rules and go through the same helper, which for
- * a scalar is equivalent to QEMU's last-wins order (the removed entry would
- * have been overridden by the appended one) and keeps query-machines free of
- * dead entries.
+ * `<prefix>_compat_props_replace()`, that first removes from the machine's
+ * compat_props any entry with the same driver and property (the newer machine
+ * type's list, which the merged one contains). A machine type whose merged
+ * lists equal its parent's adds nothing and keeps the parent's entries.
  *
  * Tolerance target. Each machine type whose merged tolerance set differs from
  * its parent's gets a function registering that whole set with
- * arm_register_cpreg_mig_tolerance(); its options function stores the
- * function in the machine class (`mtc_cpreg_tolerances`), after calling the
- * newer options function, so the last assignment (this machine type's) wins.
+ * arm_register_cpreg_mig_tolerance(), one call per index (QEMU asserts an
+ * index is registered once); its options function stores the function in the
+ * machine class (`set_cpreg_mig_tolerances`), after calling the newer options
+ * function, so the last assignment (this machine type's) wins, and
+ * machvirt_init() calls it for each vCPU before realizing it.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MachineType, Model, PropertySetting, ToleratedRegister, HiddenRegister, CTarget } from '../resolve/model.js';
+import type { FamilyNaming } from '../qemu/families.js';
+import { TOLERANCE_HOOK, compatArrayName, emptyQemuConfig, helperName, optionsFnName, registrationLine, toleranceFnName } from '../qemu/families.js';
+import { makeQemuContext, type QemuContext } from '../qemu/context.js';
 
 export const HIDDEN_PROP = 'x-mig-hidden-regs';
 export const SAFE_MISSING_PROP = 'x-mig-safe-missing-regs';
 /** Register array properties mtc manages; a `set` of one of them is refused (MTC3003). */
 export const MANAGED_ARRAY_PROPS: readonly string[] = [HIDDEN_PROP, SAFE_MISSING_PROP, 'kvm-hidden-regs', 'kvm-enforced-regs', 'kvm-fake-regs'];
 export const ARM_CPU = 'arm-cpu';
-export const HELPER_FN = 'mtc_compat_props_add_once';
-export const TOLERANCE_HOOK = 'mtc_cpreg_tolerances';
+export { TOLERANCE_HOOK };
 export const ALL_ONES = 0xffffffffffffffffn;
 
 export type ToleranceType = 'ToleranceNotOnBothEnds' | 'ToleranceOnlySrcTestValue';
@@ -49,7 +59,7 @@ export interface CompatEntry {
   readonly property: string;
   /** The value QEMU receives. */
   readonly value: string;
-  /** Merged register list (array entries), or the `set` rule (scalar entries). */
+  /** Merged register list (array entries, added through the replace helper), or the `set` rule (scalar entries). */
   readonly items?: readonly ArrayItem[];
   readonly setting?: PropertySetting;
 }
@@ -69,18 +79,23 @@ export interface MachinePlan {
   readonly parentFn?: string;
   /** The registration line QEMU has after the function (`DEFINE_VIRT_MACHINE(10, 1)`). */
   readonly registration: string;
-  readonly compat?: { readonly name: string; readonly entries: readonly CompatEntry[] };
+  /** Register arrays, set once per machine type through the replace helper. */
+  readonly arrays?: { readonly name: string; readonly entries: readonly CompatEntry[] };
+  /** This machine type's own `set` rules, added with compat_props_add(). */
+  readonly props?: { readonly name: string; readonly entries: readonly CompatEntry[] };
   readonly tolerance?: { readonly fn: string; readonly calls: readonly ToleranceCall[] };
 }
 
 export interface FamilyPlan {
   readonly family: string;
+  readonly naming: FamilyNaming;
   /** Newest first, as in hw/arm/virt.c. */
   readonly machines: readonly MachinePlan[];
   readonly targets: readonly CTarget[];
   /** Rule files the family comes from, sorted. */
   readonly sources: readonly string[];
-  readonly needsHelper: boolean;
+  /** The set-once helper, when a machine type of the family has register arrays. */
+  readonly helper?: string;
 }
 
 export interface BuildPlan {
@@ -98,36 +113,6 @@ export function cIdent(text: string): string {
   return /^[a-z]/.test(s) ? s : `m_${s}`;
 }
 
-function versionIdent(m: MachineType): string | undefined {
-  return m.version && m.version.length > 0 ? m.version.join('_') : undefined;
-}
-
-export function optionsFnName(m: MachineType): string {
-  const v = versionIdent(m);
-  return v ? `${cIdent(m.family)}_machine_${v}_options` : `${cIdent(m.name)}_machine_options`;
-}
-
-export function compatArrayName(m: MachineType): string {
-  const v = versionIdent(m) ?? cIdent(m.name);
-  const fam = cIdent(m.family);
-  return fam.startsWith('virt') ? `arm_${fam}_compat_${v}` : `${fam}_mtc_compat_${v}`;
-}
-
-export function toleranceFnName(m: MachineType): string {
-  return optionsFnName(m).replace(/_options$/, '_cpreg_tolerances');
-}
-
-/** QEMU's registration macro prefix where it is not the family name (hw/i386/pc_q35.c, pc_piix.c). */
-const REGISTRATION_PREFIX: Readonly<Record<string, string>> = { 'pc-q35': 'Q35', 'pc-i440fx': 'I440FX' };
-
-function registration(m: MachineType, latest: boolean): string {
-  if (!m.version || m.version.length === 0) return `MTC_DEFINE_MACHINE(${optionsFnName(m)})`;
-  const prefix = REGISTRATION_PREFIX[m.family] ?? cIdent(m.family).toUpperCase();
-  const macro = `DEFINE_${prefix}_MACHINE${latest ? '_AS_LATEST' : ''}`;
-  // hw/i386 ends these lines with a semicolon; hw/arm/virt.c does not.
-  return `${macro}(${m.version.join(', ')})${REGISTRATION_PREFIX[m.family] ? ';' : ''}`;
-}
-
 function sameIds(a: readonly { id: bigint }[], b: readonly { id: bigint }[]): boolean {
   return a.length === b.length && a.every((x, i) => x.id === b[i]!.id);
 }
@@ -142,9 +127,8 @@ function sameTolerances(a: readonly ToleratedRegister[], b: readonly ToleratedRe
   return (
     a.length === b.length &&
     a.every((x, i) => {
-      const y = b[i]!;
       const cx = toleranceCallOf(x);
-      const cy = toleranceCallOf(y);
+      const cy = toleranceCallOf(b[i]!);
       return cx.id === cy.id && cx.type === cy.type && cx.mask === cy.mask && cx.value === cy.value;
     })
   );
@@ -157,7 +141,13 @@ function ownScalars(m: MachineType): PropertySetting[] {
   return m.own.properties.filter((p, i) => last.get(`${p.driver}\u0000${p.property}`) === i);
 }
 
-export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnostic[] } {
+const presetsOnly = makeQemuContext(undefined, emptyQemuConfig);
+
+/**
+ * The plan of a whole model. `qemu` gives each family its names (default:
+ * the built-in presets). Families without names are left out with MTC7009.
+ */
+export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan: BuildPlan; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const byName = new Map(model.machines.map((m) => [m.name, m]));
   const byMachine = new Map<string, MachinePlan>();
@@ -184,13 +174,24 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
       });
     else cNames.set(ident, m.name);
   };
-  // A machine type is "latest" (DEFINE_..._AS_LATEST) when it has no parent.
   for (const family of famOrder) {
     const machines = famMachines.get(family)!;
+    const naming = qemu.naming(family);
+    if (!naming) {
+      const m = machines[0]!;
+      diagnostics.push({
+        code: 'MTC7009',
+        severity: 'error',
+        message: `mtc does not know how QEMU names the machine types of family \`${family}\``,
+        file: m.source.file,
+        help: 'build with --qemu-tree DIR of a tree that defines the family, or give it a preset in mtc.yaml (`families: { ' + family + ': { preset: upstream } }`; presets: upstream, rhel)',
+      });
+      continue;
+    }
     const plans: MachinePlan[] = [];
     for (const m of machines) {
       const parent = m.inherits !== undefined ? byName.get(m.inherits) : undefined;
-      const optionsFn = optionsFnName(m);
+      const optionsFn = optionsFnName(naming, m);
       claim(optionsFn, m);
       if (parent && parent.target !== m.target)
         diagnostics.push({
@@ -200,7 +201,7 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
           file: m.source.file,
           help: 'use one `target` for every machine type of a chain',
         });
-      const entries: CompatEntry[] = [];
+      const arrayEntries: CompatEntry[] = [];
       let tolerance: MachinePlan['tolerance'];
       if (m.target === 'x-mig') {
         for (const t of m.own.tolerated)
@@ -219,7 +220,7 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
         ];
         for (const [property, list, parentList] of lists) {
           if (list.length === 0 || sameIds(list, parentList)) continue;
-          entries.push({
+          arrayEntries.push({
             driver: ARM_CPU,
             property,
             value: list.map((r) => idHex16(r.id)).join(','),
@@ -238,11 +239,12 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
           });
         const list = m.effective.tolerated;
         if (list.length > 0 && !sameTolerances(list, parent?.effective.tolerated ?? [])) {
-          const fn = toleranceFnName(m);
+          const fn = toleranceFnName(naming, m);
           claim(fn, m);
           tolerance = { fn, calls: list.map(toleranceCallOf) };
         }
       }
+      const propEntries: CompatEntry[] = [];
       for (const p of ownScalars(m)) {
         if (MANAGED_ARRAY_PROPS.includes(p.property))
           diagnostics.push({
@@ -263,20 +265,28 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
               span: p.span,
               help: 'QEMU reads these as C strings; remove the character',
             });
-        entries.push({ driver: p.driver, property: p.property, value: p.value, setting: p });
+        propEntries.push({ driver: p.driver, property: p.property, value: p.value, setting: p });
       }
-      let compat: MachinePlan['compat'];
-      if (entries.length > 0) {
-        const name = compatArrayName(m);
+      const base = compatArrayName(naming, m);
+      let arrays: MachinePlan['arrays'];
+      let props: MachinePlan['props'];
+      // One array when the machine type has one kind of entry; `_regs` for the register lists when it has both.
+      if (arrayEntries.length > 0) {
+        const name = propEntries.length > 0 ? `${base}_regs` : base;
         claim(name, m);
-        compat = { name, entries };
+        arrays = { name, entries: arrayEntries };
+      }
+      if (propEntries.length > 0) {
+        claim(base, m);
+        props = { name: base, entries: propEntries };
       }
       const plan: MachinePlan = {
         machine: m,
         optionsFn,
-        ...(parent ? { parentFn: optionsFnName(parent) } : {}),
-        registration: registration(m, !parent),
-        ...(compat ? { compat } : {}),
+        ...(parent ? { parentFn: optionsFnName(naming, parent) } : {}),
+        registration: registrationLine(naming, m, !parent),
+        ...(arrays ? { arrays } : {}),
+        ...(props ? { props } : {}),
         ...(tolerance ? { tolerance } : {}),
       };
       plans.push(plan);
@@ -284,10 +294,11 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
     }
     families.push({
       family,
+      naming,
       machines: plans,
       targets: [...new Set(machines.map((m) => m.target))].sort(),
       sources: [...new Set(machines.map((m) => m.source.file))].sort(),
-      needsHelper: plans.some((p) => p.compat),
+      ...(plans.some((p) => p.arrays) ? { helper: helperName(naming) } : {}),
     });
   }
   return { plan: { families, byMachine }, diagnostics };
@@ -303,17 +314,19 @@ export interface AppliedProp {
  * What QEMU ends up with after running a machine type's options function:
  * its compat properties in order and the tolerance function installed.
  * Follows the plan the way the generated C runs: parent first, then the
- * add-once of this machine type's entries, then the hook assignment.
+ * replace of this machine type's register arrays, then compat_props_add() of
+ * its own properties, then the hook assignment.
  */
 export function applyPlan(plan: BuildPlan, machine: string): { props: AppliedProp[]; tolerance?: MachinePlan['tolerance'] } {
   const mp = plan.byMachine.get(machine);
   if (!mp) return { props: [] };
   const base = mp.machine.inherits !== undefined ? applyPlan(plan, mp.machine.inherits) : { props: [] as AppliedProp[] };
   let props = [...base.props];
-  for (const e of mp.compat?.entries ?? []) {
+  for (const e of mp.arrays?.entries ?? []) {
     props = props.filter((p) => !(p.driver === e.driver && p.property === e.property));
     props.push({ driver: e.driver, property: e.property, value: e.value });
   }
+  for (const e of mp.props?.entries ?? []) props.push({ driver: e.driver, property: e.property, value: e.value });
   const tolerance = mp.tolerance ?? base.tolerance;
   return { props, ...(tolerance ? { tolerance } : {}) };
 }

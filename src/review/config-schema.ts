@@ -7,13 +7,36 @@ export const reviewConfigSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://mtc.example/schema/review-config.schema.json",
   "title": "mtc review configuration",
-  "description": "The `mtc.yaml` of a rule tree (for example rules/mtc.yaml): which machine types are released, and the findings of `mtc diff` that reviewers have waived.",
+  "description": "The `mtc.yaml` of a rule tree (for example rules/mtc.yaml): the QEMU the rules are for, how its machine families are named, which machine types are released, and the findings of `mtc diff` that reviewers have waived.",
   "type": "object",
   "additionalProperties": false,
   "properties": {
     "version": {
       "description": "Format version of this file; 1.",
       "const": 1
+    },
+    "qemu": {
+      "description": "The QEMU these rules are checked and built against by default: a built-in profile (`11.1`, `10.2`, `10.0` or an exact version such as `10.2.2`). `--qemu` and `--qemu-tree` override it.",
+      "type": "string",
+      "pattern": "^[0-9]{1,4}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"
+    },
+    "families": {
+      "description": "Per machine family: the preset that names its machine types and C functions (`upstream`: virt, pc-q35, pc-i440fx; `rhel`: virt-rhel), and the QEMU versions its rules are for (`>=11.1`); with another QEMU the family is left out, with a note.",
+      "type": "object",
+      "maxProperties": 100,
+      "propertyNames": { "pattern": "^[a-z][a-z0-9.-]{0,63}$" },
+      "additionalProperties": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "preset": { "enum": ["upstream", "rhel"] },
+          "qemu": {
+            "description": "Space-separated comparisons: `>=11.1`, `>=10.1 <11.1`, or one version.",
+            "type": "string",
+            "pattern": "^(?:(?:>=|<=|>|<|=)?[0-9]{1,4}(?:\\.[0-9]{1,4}){0,2})(?: (?:>=|<=|>|<|=)?[0-9]{1,4}(?:\\.[0-9]{1,4}){0,2}){0,3}$"
+          }
+        }
+      }
     },
     "released": {
       "description": "Machine types that have shipped: exact names or patterns where `*` matches any run of characters (`virt-rhel9.*`). Breaking-change rules apply to these.",

@@ -29,6 +29,10 @@ export interface ReviewConfig {
   readonly released: readonly string[];
   readonly hosts: readonly string[];
   readonly waivers: readonly Waiver[];
+  /** `qemu:`, the QEMU the rules are for by default. */
+  readonly qemu?: string;
+  /** `families:`, with the line of each entry. */
+  readonly families?: ReadonlyMap<string, { readonly preset?: string; readonly qemu?: string; readonly line?: number }>;
 }
 
 export const emptyConfig: ReviewConfig = { released: [], hosts: [], waivers: [] };
@@ -97,7 +101,13 @@ export function parseConfigText(text: string, display: string): { config: Review
   if (read.value === null || read.value === undefined) return { config: empty, diagnostics: [] }; // an empty file
   const schemaDiags = schemaDiagnostics(read, validate(), display).map(relabel);
   if (schemaDiags.length > 0) return { config: empty, diagnostics: schemaDiags };
-  const v = read.value as { released?: string[]; hosts?: string[]; waivers?: { rule: string; machine: string; subject?: string; reason: string }[] };
+  const v = read.value as {
+    released?: string[];
+    hosts?: string[];
+    waivers?: { rule: string; machine: string; subject?: string; reason: string }[];
+    qemu?: string;
+    families?: Record<string, { preset?: string; qemu?: string }>;
+  };
   const diagnostics: Diagnostic[] = [];
   const waivers: Waiver[] = [];
   (v.waivers ?? []).forEach((w, i) => {
@@ -118,5 +128,14 @@ export function parseConfigText(text: string, display: string): { config: Review
     const line = span?.start.line ?? 1;
     waivers.push({ rule: info.code, machine: w.machine, ...(w.subject !== undefined ? { subject: w.subject } : {}), reason: w.reason, file: display, line });
   });
-  return { config: { file: display, released: v.released ?? [], hosts: v.hosts ?? [], waivers }, diagnostics };
+  const families = new Map<string, { preset?: string; qemu?: string; line?: number }>();
+  for (const [name, f] of Object.entries(v.families ?? {})) {
+    const node = read.doc?.getIn(['families', name], true) as { range?: [number, number, number] } | undefined;
+    const line = node?.range && read.source ? read.source.span(node.range[0], node.range[1]).start.line : undefined;
+    families.set(name, { ...f, ...(line !== undefined ? { line } : {}) });
+  }
+  return {
+    config: { file: display, released: v.released ?? [], hosts: v.hosts ?? [], waivers, ...(v.qemu !== undefined ? { qemu: v.qemu } : {}), families },
+    diagnostics,
+  };
 }

@@ -13,6 +13,11 @@ import { valueTest } from './rules/value-test.js';
 import { registerEncoding } from './rules/register-encoding.js';
 import { propertyName } from './rules/property-name.js';
 import { catalogRules } from './rules/catalog-index.js';
+import { toleranceConflict } from './rules/tolerance-conflict.js';
+import { qemuFamily } from './rules/qemu-family.js';
+import { qemuInterface } from './rules/qemu-interface.js';
+import { qemuBuiltinTolerance } from './rules/qemu-builtin-tolerance.js';
+import { qemuMachineTypes } from './rules/qemu-machine-types.js';
 
 /** Every validation rule, structural first, then catalog-based. */
 export const allRules: readonly ValidationRule[] = [
@@ -29,6 +34,12 @@ export const allRules: readonly ValidationRule[] = [
   repeatedRule,
   hiddenAndTolerated,
   ...catalogRules,
+  toleranceConflict,
+  // Against the chosen QEMU (the `qemu` extra); silent without one.
+  qemuFamily,
+  qemuInterface,
+  qemuBuiltinTolerance,
+  qemuMachineTypes,
 ];
 
 /** Runs the rules of one stage; each diagnostic goes to `report` (default: the returned array). */

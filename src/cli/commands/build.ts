@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import type { SetExit } from './index.js';
-import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
+import { qemuOptions, ruleTreeOptions, type QemuOptions, type RuleTreeOptions } from './shared-options.js';
 
-export interface BuildOptions extends RuleTreeOptions {
+export interface BuildOptions extends RuleTreeOptions, QemuOptions {
   readonly out: string;
   readonly check?: boolean;
   readonly format: string;
   readonly root?: string;
-  readonly qemuTree?: string;
+  readonly signoff?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  ruleTreeOptions(
+  qemuOptions(ruleTreeOptions(
     program
       .command('build')
       .description(
@@ -20,13 +20,10 @@ export function register(program: Command, setExit: SetExit): void {
       .argument('[paths...]', 'rule files or directories (default: rules/)')
       .option('-o, --out <dir>', 'output directory', 'out')
       .option('--check', 'write nothing; exit 1 and show a diff when the output directory differs from a fresh build')
-      .option(
-        '--qemu-tree <dir>',
-        'QEMU source tree: also write qemu/virt.patch, a `git apply` patch for DIR/hw/arm/virt.c',
-      )
+      .option('--signoff <who>', 'with --qemu-tree: write the patch as a `git format-patch` mail from and signed off by "Name <mail>" (for `git am`)')
       .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif', 'human')
       .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)'),
-  ).action(async (paths: string[], opts: BuildOptions) => {
+  )).action(async (paths: string[], opts: BuildOptions) => {
     const impl = await import('../../emit/command.js');
     setExit(await impl.runBuild(paths, opts));
   });

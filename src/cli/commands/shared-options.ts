@@ -20,3 +20,16 @@ export function ruleTreeOptions(cmd: Command): Command {
     .option('--max-files <n>', 'most rule files read, through directories and includes')
     .option('--max-chain-length <n>', 'longest machine-type inheritance chain (default 128)');
 }
+
+/** Options of the commands that check or build against a QEMU (check, build, diff). */
+export interface QemuOptions {
+  readonly qemu?: string;
+  readonly qemuTree?: string;
+}
+
+/** Declares `--qemu` and `--qemu-tree` once, with one wording. */
+export function qemuOptions(cmd: Command): Command {
+  return cmd
+    .option('--qemu <version>', 'check against a built-in QEMU profile: 10.0, 10.2 or 11.1 (default: `qemu:` in mtc.yaml, else none)')
+    .option('--qemu-tree <dir>', 'check against the QEMU source tree DIR, read now (build: also write qemu/mtc.patch for it)');
+}
