@@ -171,19 +171,6 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
     }
     famMachines.get(m.family)!.push(m);
   }
-  const cNames = new Map<string, string>();
-  const claim = (ident: string, m: MachineType) => {
-    const prev = cNames.get(ident);
-    if (prev !== undefined && prev !== m.name)
-      diagnostics.push({
-        code: 'MTC3004',
-        severity: 'error',
-        message: `machine types \`${prev}\` and \`${m.name}\` both map to the C name \`${ident}\``,
-        file: m.source.file,
-        help: 'rename one of them',
-      });
-    else cNames.set(ident, m.name);
-  };
   // A machine type is "latest" (DEFINE_..._AS_LATEST) when it has no parent.
   for (const family of famOrder) {
     const machines = famMachines.get(family)!;
@@ -191,15 +178,6 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
     for (const m of machines) {
       const parent = m.inherits !== undefined ? byName.get(m.inherits) : undefined;
       const optionsFn = optionsFnName(m);
-      claim(optionsFn, m);
-      if (parent && parent.target !== m.target)
-        diagnostics.push({
-          code: 'MTC3002',
-          severity: 'error',
-          message: `\`${m.name}\` (target ${m.target}) inherits from \`${parent.name}\` (target ${parent.target})`,
-          file: m.source.file,
-          help: 'use one `target` for every machine type of a chain',
-        });
       const entries: CompatEntry[] = [];
       let tolerance: MachinePlan['tolerance'];
       if (m.target === 'x-mig') {
@@ -239,20 +217,10 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
         const list = m.effective.tolerated;
         if (list.length > 0 && !sameTolerances(list, parent?.effective.tolerated ?? [])) {
           const fn = toleranceFnName(m);
-          claim(fn, m);
           tolerance = { fn, calls: list.map(toleranceCallOf) };
         }
       }
       for (const p of ownScalars(m)) {
-        if (MANAGED_ARRAY_PROPS.includes(p.property))
-          diagnostics.push({
-            code: 'MTC3003',
-            severity: 'error',
-            message: `\`set ${p.driver}.${p.property}\` would set a register array that mtc already sets once per machine type`,
-            file: p.source.file,
-            span: p.span,
-            help: 'write `hide REG` or `tolerate REG` instead',
-          });
         for (const text of [p.driver, p.property, p.value])
           if (/[\u0000-\u001f\u007f]/.test(text))
             diagnostics.push({
@@ -268,7 +236,6 @@ export function planBuild(model: Model): { plan: BuildPlan; diagnostics: Diagnos
       let compat: MachinePlan['compat'];
       if (entries.length > 0) {
         const name = compatArrayName(m);
-        claim(name, m);
         compat = { name, entries };
       }
       const plan: MachinePlan = {
