@@ -6,6 +6,7 @@ import { compile } from '../compile.js';
 import type { CheckOptions } from './commands/check.js';
 import { limitsFrom, parseTarget } from './options.js';
 import { parseFormat, printDiagnostics, reportUsage } from './report.js';
+import { ruleInputs } from './rule-inputs.js';
 
 export async function runCheck(paths: string[], opts: CheckOptions): Promise<number> {
   try {
@@ -14,7 +15,8 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const defaultTarget = parseTarget(opts.target);
     const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
     const history = await historyExtras(opts.history, catalog);
-    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root, extras: history.extras });
+    const inputs = await ruleInputs(paths, { ...opts, allowStdin: true }, limits);
+    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: history.extras });
     const diags = [...catalogDiags, ...history.diagnostics, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
     return hasErrors(diags) ? 1 : 0;

@@ -6,6 +6,7 @@ import { compile } from '../compile.js';
 import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
+import { ruleInputs } from '../cli/rule-inputs.js';
 import { checkOutputs, generate, writeOutputs } from './build.js';
 import { VIRT_C } from './qemu-tree.js';
 
@@ -17,7 +18,8 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     const defaultTarget = parseTarget(opts.target);
     if (!opts.out) throw new UsageError('--out needs a directory');
     const { catalog, diagnostics: catalogDiags } = loadCatalog({ files: opts.catalog ?? [] });
-    const result = compile(paths.length > 0 ? paths : ['rules'], { catalog, limits, defaultTarget, root: opts.root });
+    const inputs = await ruleInputs(paths, opts, limits);
+    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs });
     const diags: Diagnostic[] = [...catalogDiags, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {

@@ -248,11 +248,12 @@ describe('MTC3021 stale-output', () => {
 });
 
 test('MTC3002, MTC3003 and MTC3004 come from validation (what `check` runs), not from the emitter', () => {
-  for (const files of [
+  const trees: Record<string, string>[] = [
     { 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' },
     { 'rules/a.mtc': 'machine virt-10.1 {\n  set arm-cpu.x-mig-safe-missing-regs = "0x1";\n}\n' },
     { 'rules/new.mtc': 'target x-mig;\nmachine virt-10.2;\n', 'rules/old.mtc': 'target tolerances;\nmachine virt-10.1;\n' },
-  ]) {
+  ];
+  for (const files of trees) {
     const root = tempProject(files);
     const c = compile([join(root, 'rules')], { catalog: loadBuiltinCatalog(), root });
     expect(c.diagnostics.map((d) => d.code)).toHaveLength(1);

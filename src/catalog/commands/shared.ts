@@ -1,5 +1,7 @@
 import type * as A from '../../syntax/ast.js';
+import * as nodePath from 'node:path';
 import { loadProject } from '../../resolve/load.js';
+import { findProjectRoot } from '../../resolve/project-root.js';
 import { encodeSysreg, parseGenericSysregName, parseIdHex, parseRegisterTuple } from '../regid.js';
 import type { Catalog } from '../types.js';
 
@@ -49,7 +51,9 @@ export function ruleMentions(catalog: Catalog, paths: readonly string[], ids: Re
   const out = new Map<bigint, RuleMention[]>();
   let project;
   try {
-    project = loadProject(paths);
+    // The root as `mtc check` finds it, so that `--rules /elsewhere/rules` works from any directory.
+    const abs = paths.map((p) => nodePath.resolve(p));
+    project = loadProject(abs, { root: findProjectRoot(abs, process.cwd()) });
   } catch {
     return out;
   }
