@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
+import { explainHint, renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif';
@@ -34,6 +34,8 @@ export async function printDiagnostics(
       const color = useColor(process.stderr);
       for (const d of diags) process.stderr.write(renderHuman(d, { color, sources }) + '\n\n');
       process.stderr.write(summaryLine(diags, filesChecked) + '\n');
+      const hint = explainHint(diags);
+      if (hint) process.stderr.write(hint + '\n');
     }
   }
 }

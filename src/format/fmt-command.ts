@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { renderHuman, useColor } from '../diagnostics/render.js';
+import { explainHint, renderHuman, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 import { formatSource } from './format.js';
 import { readStdin, StdinTooLarge } from '../cli/stdin.js';
@@ -108,6 +108,7 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
     });
   }
   for (const d of sortDiagnostics(diagnostics)) io.stderr(renderHuman(d, { color: io.color, sources }) + '\n');
+  if (diagnostics.length) io.stderr(explainHint(diagnostics) + '\n');
   if (usageError) return 2;
   return failed || unformatted.length ? 1 : 0;
 }
@@ -137,6 +138,7 @@ async function fmtStdin(paths: readonly string[], opts: FmtOptions, io: FmtIo): 
     const sources = new Map([[name, result.source]]);
     for (const d of sortDiagnostics(result.diagnostics)) io.stderr(renderHuman(d, { color: io.color, sources }) + '\n');
     io.stderr(renderHuman({ code: 'MTC6003', severity: 'error', message: 'standard input has syntax errors; nothing was written', file: name, help: 'fix the errors above and format again' }, { color: io.color, sources }) + '\n');
+    io.stderr(explainHint(result.diagnostics) + '\n');
     return 1;
   }
   if (opts.check) {

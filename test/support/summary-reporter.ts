@@ -1,4 +1,4 @@
-import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
 
 export interface Counts {
   passed: number;
@@ -53,10 +53,16 @@ export function countTests(testModules: ReadonlyArray<TestModule>): Counts {
 /**
  * Prints one closing line, `tests: N passed, N failed, N skipped`, after
  * vitest's own report, in the plain form CI tools read to count tests.
+ * Unhandled errors (a failed global setup, an error thrown outside any test)
+ * count as failures.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const { passed, failed, skipped } = countTests(testModules);
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason?: string): void {
+    const { passed, skipped } = countTests(testModules);
+    // Errors outside any test (an unhandled rejection) fail the run too; so does a run vitest ends as
+    // failed with nothing counted (a global setup that threw before any test ran).
+    let failed = countTests(testModules).failed + unhandledErrors.length;
+    if (failed === 0 && reason === 'failed') failed = 1;
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
