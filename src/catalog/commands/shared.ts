@@ -7,7 +7,9 @@ import type { Catalog } from '../types.js';
 
 /** Resolves what a user typed: hex id, catalog name/alias, generic name, tuple or QEMU name. */
 export function resolveUserRegister(catalog: Catalog, text: string): bigint | undefined {
-  const t = text.trim();
+  let t = text.trim();
+  // `0x6030_0000_0013_c103`: `_` between hex digits, as rule files accept.
+  if (/^0x[0-9a-f]+(_[0-9a-f]+)+$/i.test(t)) t = t.replace(/_/g, '');
   const hex = /^(0x)?([0-9a-f]{16})$/i.exec(t);
   if (hex) return BigInt('0x' + hex[2]);
   const h = parseIdHex(t);
