@@ -60,7 +60,7 @@ export const diffReportSchema = {
   description: 'Output of `mtc diff --format json`: the semantic changes between two rule trees, the breaking-change findings, the change in the migration matrix and the generated C that changes.',
   type: 'object',
   additionalProperties: false,
-  required: ['format', 'version', 'base', 'head', 'verdict', 'counts', 'released', 'machines', 'changes', 'findings', 'matrix', 'generated', 'diagnostics'],
+  required: ['format', 'version', 'base', 'head', 'verdict', 'counts', 'released', 'machines', 'changes', 'causes', 'findings', 'matrix', 'generated', 'diagnostics'],
   properties: {
     format: { const: 'mtc-diff' },
     version: { const: 1 },
@@ -70,8 +70,8 @@ export const diffReportSchema = {
     counts: {
       type: 'object',
       additionalProperties: false,
-      required: ['breaking', 'waived', 'warnings', 'fixes', 'changes', 'machinesChanged', 'machinesAdded', 'machinesRemoved'],
-      properties: { breaking: count, waived: count, warnings: count, fixes: count, changes: count, machinesChanged: count, machinesAdded: count, machinesRemoved: count },
+      required: ['breaking', 'waived', 'warnings', 'fixes', 'changes', 'causes', 'machinesChanged', 'machinesAdded', 'machinesRemoved'],
+      properties: { breaking: count, waived: count, warnings: count, fixes: count, changes: count, causes: count, machinesChanged: count, machinesAdded: count, machinesRemoved: count },
     },
     released: strings,
     machines: {
@@ -88,7 +88,7 @@ export const diffReportSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['kind', 'machine', 'subject', 'before', 'after', 'summary', 'origin', 'location', 'side', 'fixes', 'breaks'],
+        required: ['kind', 'machine', 'subject', 'before', 'after', 'summary', 'origin', 'location', 'side', 'fixes', 'breaks', 'cause'],
         properties: {
           kind: { enum: changeKinds },
           machine: str,
@@ -101,6 +101,31 @@ export const diffReportSchema = {
           side: { enum: ['base', 'head'] },
           fixes: strings,
           breaks: strings,
+          cause: { type: 'string', description: 'id of the cause (causes[].id) this change belongs to' },
+        },
+      },
+    },
+    causes: {
+      type: 'array',
+      description: 'One entry per rule change, with every machine type it reaches (through inheritance or a changed chain) and the migration pairs it makes fail, pass or unsupported.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'kind', 'origin', 'subjects', 'summary', 'location', 'side', 'machines', 'released', 'effects', 'breaks', 'fixes', 'unsupports'],
+        properties: {
+          id: str,
+          kind: { enum: changeKinds },
+          origin: str,
+          subjects: strings,
+          summary: str,
+          location: nullableLocation,
+          side: { enum: ['base', 'head'] },
+          machines: strings,
+          released: strings,
+          effects: strings,
+          breaks: strings,
+          fixes: strings,
+          unsupports: strings,
         },
       },
     },
@@ -109,15 +134,19 @@ export const diffReportSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['rule', 'name', 'severity', 'machine', 'subject', 'message', 'location', 'qemu', 'waived'],
+        required: ['rule', 'name', 'severity', 'machine', 'machines', 'subject', 'cause', 'message', 'location', 'breaks', 'fixes', 'qemu', 'waived'],
         properties: {
           rule: { type: 'string', pattern: '^MTC50[0-9]{2}$' },
           name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
           severity: { enum: ['error', 'warning', 'note'] },
           machine: nstr,
+          machines: strings,
           subject: str,
+          cause: nstr,
           message: str,
           location: nullableLocation,
+          breaks: strings,
+          fixes: strings,
           qemu: strings,
           waived: {
             oneOf: [
