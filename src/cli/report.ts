@@ -2,8 +2,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { explainHint, renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 
-export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif';
-export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif'];
+export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif' | 'gitlab';
+export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif', 'gitlab'];
 
 /**
  * Prints diagnostics in the chosen format. Human output goes to stderr (it is
@@ -28,6 +28,12 @@ export async function printDiagnostics(
     case 'sarif': {
       const { diagnosticsToSarif } = await import('../review/ci-formats.js');
       process.stdout.write(diagnosticsToSarif(diags));
+      return;
+    }
+    case 'gitlab': {
+      // GitLab Code Quality report (a `codequality` artifact).
+      const { diagnosticsToGitlab } = await import('../review/gitlab.js');
+      process.stdout.write(diagnosticsToGitlab(diags, sources));
       return;
     }
     default: {

@@ -104,6 +104,12 @@ export const reviewCodes = codeTable({
     summary: 'A `released:` entry matches no machine type of either tree',
     docs: 'Check the spelling of the machine type (`virt-10.1`, `virt-rhel9.*`); a pattern that matches nothing protects nothing.',
   },
+  MTC5055: {
+    name: 'gitlab-api-error',
+    severity: 'error',
+    summary: '`mtc gitlab-note` could not read or write the merge request note',
+    docs: 'The GitLab API refused a request or could not be reached. The message names the request and GitLab\'s answer. 401: the token (`MTC_GITLAB_TOKEN` by default, a masked CI/CD variable) is missing, wrong or expired; it must be a project or personal access token with the `api` scope, since CI_JOB_TOKEN cannot write notes. 403: the token\'s user may not comment on the merge request (give it the Reporter role). 404: CI_PROJECT_ID or CI_MERGE_REQUEST_IID is wrong, or the job does not run in a merge request pipeline.',
+  },
 });
 
 export type ReviewCode = keyof typeof reviewCodes;

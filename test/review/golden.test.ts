@@ -10,7 +10,7 @@ import { renderReport, diffFormats } from '../../src/review/diff-command.js';
 import { diffReportSchema } from '../../src/review/diff-schema.js';
 import type { DiffReport } from '../../src/review/report-types.js';
 
-const ext: Record<(typeof diffFormats)[number], string> = { text: 'txt', markdown: 'md', json: 'json', github: 'github', sarif: 'sarif' };
+const ext: Record<(typeof diffFormats)[number], string> = { text: 'txt', markdown: 'md', json: 'json', github: 'github', sarif: 'sarif', gitlab: 'gitlab.json' };
 
 /**
  * Each case: the exit code and the findings it must report, exactly (one per

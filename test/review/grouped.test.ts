@@ -66,7 +66,7 @@ describe('removing TCR2_EL1 from the released virt-10.1 tolerance', () => {
     expect((md.match(/MTC5001/g) ?? []).length).toBe(1);
   });
 
-  it('text, SARIF and GitHub keep one result per cause', () => {
+  it('text, SARIF, GitHub and GitLab keep one result per cause', () => {
     const text = diff('text').stdout;
     expect((text.match(/^ {2}(error|warning|note)\[MTC50/gm) ?? []).length).toBe(1);
     const sarif = JSON.parse(diff('sarif').stdout);
@@ -74,5 +74,7 @@ describe('removing TCR2_EL1 from the released virt-10.1 tolerance', () => {
     const github = diff('github').stdout.split('\n').filter((l) => l.startsWith('::error'));
     expect(github).toHaveLength(1);
     expect(github[0]).toContain('Newly failing pairs (42)');
+    const gitlab = JSON.parse(diff('gitlab').stdout);
+    expect(gitlab.map((x: { check_name: string; severity: string }) => [x.check_name, x.severity])).toEqual([['MTC5001 released-rule-removed', 'critical']]);
   });
 });

@@ -24,7 +24,7 @@ export function register(program: Command, setExit: SetExit): void {
         '--qemu-tree <dir>',
         'QEMU source tree: also write qemu/virt.patch, a `git apply` patch for DIR/hw/arm/virt.c',
       )
-      .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif', 'human')
+      .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif, gitlab', 'human')
       .option('--root <dir>', 'project root; includes cannot leave it (default: the nearest directory above the paths with rules/mtc.yaml, else the current directory, else their common ancestor)'),
   ).action(async (paths: string[], opts: BuildOptions) => {
     const impl = await import('../../emit/command.js');

@@ -17,7 +17,7 @@ export function register(program: Command, setExit: SetExit): void {
       .argument('[paths...]', 'rule files or directories (default: rules/); - reads standard input')
       .option(
         '-f, --format <format>',
-        'diagnostics format: human, json, github (Actions annotations) or sarif (SARIF 2.1.0)',
+        'diagnostics format: human, json, github (Actions annotations), sarif (SARIF 2.1.0) or gitlab (Code Quality report)',
         'human',
       )
       .option('--root <dir>', 'project root; includes cannot leave it (default: the nearest directory above the paths with rules/mtc.yaml, else the current directory, else their common ancestor)')

@@ -27,7 +27,7 @@ export function register(program: Command, setExit: SetExit): void {
       .option('--head <ref|dir>', 'the tree after the change (default: the working tree)')
       .option(
         '-f, --format <format>',
-        'output format: text, markdown (a PR comment), json, github (Actions annotations) or sarif (SARIF 2.1.0)',
+        'output format: text, markdown (a PR or MR comment), json, github (Actions annotations), sarif (SARIF 2.1.0) or gitlab (Code Quality report)',
         'text',
       )
       .option('--config <file>', 'review configuration relative to each tree (default: rules/mtc.yaml, then mtc.yaml)')
