@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { generate } from '../../src/emit/build.js';
 import { generateShipped, modelOf, repoRoot, tempProject } from './helpers.js';
-import { needChromium } from '../support/browser.js';
+import { needChromium, noTimeouts } from '../support/browser.js';
 
 describe('docs/index.html in headless Chromium', () => {
   let context: BrowserContext;
@@ -20,10 +20,12 @@ describe('docs/index.html in headless Chromium', () => {
   beforeAll(async () => {
     // A fresh user-data dir per run (launchPersistentContext is how playwright takes it).
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mtc-chromium-')), {
+      timeout: 0,
       executablePath: needChromium(),
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    noTimeouts(context);
     context.on('request', (r) => {
       if (!r.url().startsWith('file:')) requests.push(r.url());
     });

@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type Generated } from '../../src/emit/build.js';
 import { CFLAGS, needCompiler } from '../emit/cc-util.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, newPage } from '../support/browser.js';
 import { compileChecked, errorsOf } from './support.js';
 
 /** An mtc string literal for any JS string (mtc escapes: \\ \" \n \t \u{HEX}). */
@@ -272,7 +272,7 @@ describe('adversarial text in the HTML docs, in headless Chromium', () => {
   async function load(html: string) {
     const dir = mkdtempSync(join(tmpdir(), 'mtc-hardening-html-'));
     writeFileSync(join(dir, 'index.html'), html);
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     const events: string[] = [];
     page.on('dialog', (d) => {
       events.push(`dialog ${d.message()}`);

@@ -9,7 +9,7 @@ import { simulate } from '../../src/simulate/command.js';
 import { escapeHtml, outcomeColours, renderHtml } from '../../src/simulate/render-html.js';
 import { outcomes } from '../../src/simulate/types.js';
 import { seedsBuild } from './helpers.js';
-import { needChromium } from '../support/browser.js';
+import { needChromium, noTimeouts } from '../support/browser.js';
 
 let browser: BrowserContext;
 let page: Page;
@@ -20,10 +20,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mtc-html-'));
   // A fresh user-data dir per run.
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    timeout: 0,
     executablePath: needChromium(),
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  noTimeouts(browser);
   page = await browser.newPage();
   page.on('request', (r) => {
     if (!r.url().startsWith('file:')) requests.push(r.url());
