@@ -63,7 +63,7 @@ export const diffReportSchema = {
   required: ['format', 'version', 'base', 'head', 'verdict', 'counts', 'released', 'machines', 'changes', 'causes', 'findings', 'matrix', 'generated', 'diagnostics'],
   properties: {
     format: { const: 'mtc-diff' },
-    version: { const: 1 },
+    version: { const: 2, description: 'version 2: findings are one per cause (causes), with the machine types and pairs they concern' },
     base: { $ref: '#/definitions/tree' },
     head: { $ref: '#/definitions/tree' },
     verdict: { enum: ['breaking', 'compatible', 'no-changes', 'error'] },

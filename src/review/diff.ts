@@ -272,7 +272,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const verdict: Verdict = breaking > 0 ? 'breaking' : changes.length === 0 && generated.length === 0 && !matrixChanged ? 'no-changes' : 'compatible';
   const report: DiffReport = {
     format: 'mtc-diff',
-    version: 1,
+    version: 2,
     base: baseTree.info,
     head: headTree.info,
     verdict,
@@ -297,7 +297,7 @@ function failed(base: TreeInfo, head: TreeInfo, diagnostics: ReportDiagnostic[],
     exitCode,
     report: {
       format: 'mtc-diff',
-      version: 1,
+      version: 2,
       base,
       head,
       verdict: 'error',

@@ -179,7 +179,7 @@ export type Verdict = 'breaking' | 'compatible' | 'no-changes' | 'error';
 
 export interface DiffReport {
   readonly format: 'mtc-diff';
-  readonly version: 1;
+  readonly version: 2;
   readonly base: TreeInfo;
   readonly head: TreeInfo;
   readonly verdict: Verdict;
