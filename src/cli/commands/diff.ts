@@ -17,7 +17,7 @@ export function register(program: Command, setExit: SetExit): void {
     program
       .command('diff')
       .description(
-        'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, breaking-change findings, migration matrix change, generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
+        'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, one finding per rule change (with the machine types and migration pairs it affects), generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
       )
       .argument('[paths...]', 'rule files or directories inside each tree (default: rules/)')
       .requiredOption(
