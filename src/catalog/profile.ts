@@ -203,6 +203,21 @@ export function loadProfile(
   return capturedText(text, file, base);
 }
 
+/**
+ * A capture with no register id: an empty file, or only comments and core/SVE
+ * lines. Accepting it would make a host with 0 registers, MIDR 0 and kernel
+ * "?", which fails every migration for no real reason.
+ */
+function emptyCapture(file: string): Diagnostic {
+  return {
+    code: 'MTC2112',
+    severity: 'error',
+    file,
+    message: 'captured register list has no register ids',
+    help: 'capture the list on the host (KVM_GET_REG_LIST, e.g. the get-reg-list selftest prints it) and write one id per line; a real host lists several hundred',
+  };
+}
+
 function capturedJson(text: string, file: string, name: string): { profile: HostProfile | undefined; diagnostics: Diagnostic[] } {
   let v: unknown;
   try {
@@ -221,6 +236,7 @@ function capturedJson(text: string, file: string, name: string): { profile: Host
     else if (id !== null) ids.push(idHex(id));
   });
   if (diagnostics.length) return { profile: undefined, diagnostics };
+  if (ids.length === 0) return { profile: undefined, diagnostics: [emptyCapture(file)] };
   const d: ProfileData = { name: typeof obj.name === 'string' ? obj.name : name, registers: ids };
   if (typeof obj.kernel === 'string') d.kernel = obj.kernel;
   if (typeof obj.description === 'string') d.description = obj.description;
@@ -283,6 +299,7 @@ function capturedText(text: string, file: string, name: string): { profile: Host
     if (id !== null) ids.push(idHex(id));
   }
   if (diagnostics.length) return { profile: undefined, diagnostics };
+  if (ids.length === 0) return { profile: undefined, diagnostics: [emptyCapture(file)] };
   const d: ProfileData = { name, registers: [...new Set(ids)] };
   if (kernel) d.kernel = kernel;
   return { profile: profileFromData(d, file), diagnostics: [] };

@@ -314,6 +314,10 @@ export function parseRegisterTuple(text: string): bigint | undefined {
   const t = text.trim();
   const g = parseGenericSysregName(t);
   if (g) return encodeSysreg(g);
+  // The Linux uapi macros, as `mtc decode` prints them and KVM selftests list them.
+  let u = /^ARM64_SYS_REG\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)$/i.exec(t);
+  if (u) return safeEncode({ class: 'sysreg', fields: { op0: +u[1]!, op1: +u[2]!, crn: +u[3]!, crm: +u[4]!, op2: +u[5]! } });
+  if ((u = /^KVM_REG_ARM_FW_(FEAT_BMAP_)?REG\(\s*(\d+)\s*\)$/i.exec(t))) return safeEncode(u[1] ? { class: 'fw-bmap', index: +u[2]! } : { class: 'fw', index: +u[2]! });
   const nums = (s: string): number[] | undefined => {
     const parts = s.split(',').map((p) => p.trim());
     if (parts.some((p) => !/^(0x[0-9a-f]+|\d+)$/i.test(p))) return undefined;
@@ -343,6 +347,21 @@ export function parseRegisterTuple(text: string): bigint | undefined {
     return safeEncode({ class: 'aarch32', fields: { cp, is64: false, ns: true, opc1: n[0], crn: n[1], crm: n[2], opc2: n[3] } });
   }
   return parseQemuName(t);
+}
+
+/**
+ * Why an id with a valid layout is still not a register KVM lists, or
+ * undefined. The arm64 sysreg space with op0 0 or 1 encodes instructions, not
+ * registers (op0=0: hints, barriers, PSTATE access such as `MSR DAIFSet`;
+ * op0=1: SYS instructions such as cache and TLB maintenance), so no kernel's
+ * KVM_GET_REG_LIST contains one.
+ */
+export function notARegister(id: bigint): string | undefined {
+  const d = decodeId(id);
+  if (d?.class !== 'sysreg' || d.fields.op0 >= 2) return undefined;
+  const f = d.fields;
+  const what = f.op0 === 0 ? 'the instruction space (hints, barriers, PSTATE access such as MSR DAIFSet)' : 'the SYS instruction space (cache and TLB maintenance, address translation)';
+  return `${idHex(id)} has the layout of an arm64 system register id (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG) but op0=${f.op0} (op1=${f.op1} CRn=${f.crn} CRm=${f.crm} op2=${f.op2}): op0 ${f.op0} is ${what}, not a register, so no kernel lists it; system registers have op0 2 (debug) or 3`;
 }
 
 /** Human-readable field listing of an id, e.g. `op0=3 op1=0 CRn=2 CRm=0 op2=3`. */

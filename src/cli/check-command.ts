@@ -8,6 +8,7 @@ import { loadQemuConfig, selectQemu } from '../qemu/select.js';
 import type { CheckOptions } from './commands/check.js';
 import { limitsFrom, parseTarget } from './options.js';
 import { parseFormat, printDiagnostics, reportUsage } from './report.js';
+import { ruleInputs } from './rule-inputs.js';
 
 export async function runCheck(paths: string[], opts: CheckOptions): Promise<number> {
   try {
@@ -16,9 +17,9 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const defaultTarget = parseTarget(opts.target);
     const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
     const history = await historyExtras(opts.history, catalog);
-    const inputs = paths.length > 0 ? paths : ['rules'];
-    const qemu = qemuExtras(inputs, opts);
-    const result = compile(inputs, { catalog, limits, defaultTarget, root: opts.root, extras: new Map([...history.extras, ...qemu.extras]) });
+    const inputs = await ruleInputs(paths, { ...opts, allowStdin: true }, limits);
+    const qemu = qemuExtras(inputs.paths, { ...opts, root: inputs.root });
+    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: new Map([...history.extras, ...qemu.extras]) });
     const diags = [...catalogDiags, ...history.diagnostics, ...qemu.diagnostics, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
     return hasErrors(diags) ? 1 : 0;

@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
+import { explainHint, renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 
-export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif';
-export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif'];
+export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif' | 'gitlab';
+export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif', 'gitlab'];
 
 /**
  * Prints diagnostics in the chosen format. Human output goes to stderr (it is
@@ -30,10 +30,18 @@ export async function printDiagnostics(
       process.stdout.write(diagnosticsToSarif(diags));
       return;
     }
+    case 'gitlab': {
+      // GitLab Code Quality report (a `codequality` artifact).
+      const { diagnosticsToGitlab } = await import('../review/gitlab.js');
+      process.stdout.write(diagnosticsToGitlab(diags, sources));
+      return;
+    }
     default: {
       const color = useColor(process.stderr);
       for (const d of diags) process.stderr.write(renderHuman(d, { color, sources }) + '\n\n');
       process.stderr.write(summaryLine(diags, filesChecked) + '\n');
+      const hint = explainHint(diags);
+      if (hint) process.stderr.write(hint + '\n');
     }
   }
 }

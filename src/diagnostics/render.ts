@@ -164,6 +164,17 @@ export function renderHuman(d: Diagnostic, opts: RenderOptions): string {
   return out.join('\n');
 }
 
+/**
+ * The closing pointer to the code documentation, after human-readable
+ * diagnostics: `mtc explain CODE` prints what docs/diagnostics.md says about
+ * a code. Empty when nothing was printed.
+ */
+export function explainHint(diags: readonly Diagnostic[]): string {
+  const first = diags.find((d) => d.severity === 'error') ?? diags[0];
+  if (!first) return '';
+  return `For more about a code, run \`mtc explain ${first.code}\` (\`mtc codes\` lists them all).`;
+}
+
 export function summaryLine(diags: readonly Diagnostic[], files: number): string {
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;

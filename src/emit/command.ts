@@ -5,9 +5,10 @@ import { compile } from '../compile.js';
 import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
+import { ruleInputs } from '../cli/rule-inputs.js';
 import { checkOutputs, generate, writeOutputs } from './build.js';
 import { PATCH_FILE, parseSignOff } from './qemu-tree.js';
-import { historyExtras, qemuExtras } from '../cli/check-command.js';
+import { qemuExtras } from '../cli/check-command.js';
 import { TreeError, TreeFiles } from '../qemu/tree-files.js';
 
 /** `mtc build`. Returns the exit code. */
@@ -21,9 +22,9 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     const signoff = opts.signoff !== undefined ? parseSignOff(opts.signoff) : undefined;
     if (opts.signoff !== undefined && !signoff) throw new UsageError(`--signoff takes "Name <mail>", not \`${opts.signoff}\``);
     if (signoff && opts.qemuTree === undefined) throw new UsageError('--signoff needs --qemu-tree (it signs the patch for that tree)');
-    const inputs = paths.length > 0 ? paths : ['rules'];
-    const qemu = qemuExtras(inputs, opts);
-    const result = compile(inputs, { catalog, limits, defaultTarget, root: opts.root, extras: qemu.extras });
+    const inputs = await ruleInputs(paths, opts, limits);
+    const qemu = qemuExtras(inputs.paths, { ...opts, root: inputs.root });
+    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras });
     const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {

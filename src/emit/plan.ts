@@ -36,13 +36,10 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MachineType, Model, PropertySetting, ToleratedRegister, HiddenRegister, CTarget } from '../resolve/model.js';
 import type { FamilyNaming } from '../qemu/families.js';
-import { TOLERANCE_HOOK, compatArrayName, emptyQemuConfig, helperName, optionsFnName, registrationLine, toleranceFnName } from '../qemu/families.js';
+import { HIDDEN_PROP, MANAGED_ARRAY_PROPS, SAFE_MISSING_PROP, TOLERANCE_HOOK, compatArrayName, emptyQemuConfig, helperName, optionsFnName, registrationLine, toleranceFnName } from '../qemu/families.js';
 import { makeQemuContext, type QemuContext } from '../qemu/context.js';
 
-export const HIDDEN_PROP = 'x-mig-hidden-regs';
-export const SAFE_MISSING_PROP = 'x-mig-safe-missing-regs';
-/** Register array properties mtc manages; a `set` of one of them is refused (MTC3003). */
-export const MANAGED_ARRAY_PROPS: readonly string[] = [HIDDEN_PROP, SAFE_MISSING_PROP, 'kvm-hidden-regs', 'kvm-enforced-regs', 'kvm-fake-regs'];
+export { HIDDEN_PROP, SAFE_MISSING_PROP, MANAGED_ARRAY_PROPS };
 export const ARM_CPU = 'arm-cpu';
 export { TOLERANCE_HOOK };
 export const ALL_ONES = 0xffffffffffffffffn;
@@ -161,19 +158,6 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
     }
     famMachines.get(m.family)!.push(m);
   }
-  const cNames = new Map<string, string>();
-  const claim = (ident: string, m: MachineType) => {
-    const prev = cNames.get(ident);
-    if (prev !== undefined && prev !== m.name)
-      diagnostics.push({
-        code: 'MTC3004',
-        severity: 'error',
-        message: `machine types \`${prev}\` and \`${m.name}\` both map to the C name \`${ident}\``,
-        file: m.source.file,
-        help: 'rename one of them',
-      });
-    else cNames.set(ident, m.name);
-  };
   for (const family of famOrder) {
     const machines = famMachines.get(family)!;
     const naming = qemu.naming(family);
@@ -192,15 +176,6 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
     for (const m of machines) {
       const parent = m.inherits !== undefined ? byName.get(m.inherits) : undefined;
       const optionsFn = optionsFnName(naming, m);
-      claim(optionsFn, m);
-      if (parent && parent.target !== m.target)
-        diagnostics.push({
-          code: 'MTC3002',
-          severity: 'error',
-          message: `\`${m.name}\` (target ${m.target}) inherits from \`${parent.name}\` (target ${parent.target})`,
-          file: m.source.file,
-          help: 'use one `target` for every machine type of a chain',
-        });
       const arrayEntries: CompatEntry[] = [];
       let tolerance: MachinePlan['tolerance'];
       if (m.target === 'x-mig') {
@@ -240,21 +215,11 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
         const list = m.effective.tolerated;
         if (list.length > 0 && !sameTolerances(list, parent?.effective.tolerated ?? [])) {
           const fn = toleranceFnName(naming, m);
-          claim(fn, m);
           tolerance = { fn, calls: list.map(toleranceCallOf) };
         }
       }
       const propEntries: CompatEntry[] = [];
       for (const p of ownScalars(m)) {
-        if (MANAGED_ARRAY_PROPS.includes(p.property))
-          diagnostics.push({
-            code: 'MTC3003',
-            severity: 'error',
-            message: `\`set ${p.driver}.${p.property}\` would set a register array that mtc already sets once per machine type`,
-            file: p.source.file,
-            span: p.span,
-            help: 'write `hide REG` or `tolerate REG` instead',
-          });
         for (const text of [p.driver, p.property, p.value])
           if (/[\u0000-\u001f\u007f]/.test(text))
             diagnostics.push({
@@ -273,11 +238,9 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
       // One array when the machine type has one kind of entry; `_regs` for the register lists when it has both.
       if (arrayEntries.length > 0) {
         const name = propEntries.length > 0 ? `${base}_regs` : base;
-        claim(name, m);
         arrays = { name, entries: arrayEntries };
       }
       if (propEntries.length > 0) {
-        claim(base, m);
         props = { name: base, entries: propEntries };
       }
       const plan: MachinePlan = {

@@ -3,13 +3,17 @@ import * as nodePath from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { renderHuman, useColor } from '../diagnostics/render.js';
+import { explainHint, renderHuman, useColor } from '../diagnostics/render.js';
 import type { SourceFile } from '../syntax/source.js';
 import { formatSource } from './format.js';
+import { readStdin, StdinTooLarge } from '../cli/stdin.js';
+import { defaultLimits } from '../util/limits.js';
 
 export interface FmtOptions {
   /** List unformatted files and exit 1 instead of rewriting them. */
   readonly check?: boolean;
+  /** With the path `-`: the file name standard input stands for (diagnostics, Prettier config). */
+  readonly stdinFilename?: string;
 }
 
 export interface FmtIo {
@@ -17,13 +21,19 @@ export interface FmtIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly color: boolean;
+  /** All of standard input (`mtc fmt -`). */
+  readonly stdin?: () => Promise<Uint8Array>;
 }
+
+/** Largest standard input `mtc fmt -` reads (as the checks' default --max-file-size). */
+const MAX_STDIN = defaultLimits.maxFileBytes;
 
 const defaultIo = (): FmtIo => ({
   cwd: process.cwd(),
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   color: useColor(process.stderr),
+  stdin: () => readStdin(MAX_STDIN),
 });
 
 /**
@@ -33,6 +43,7 @@ const defaultIo = (): FmtIo => ({
  * or cannot be read or written.
  */
 export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io: FmtIo = defaultIo()): Promise<number> {
+  if (paths.includes('-') || opts.stdinFilename !== undefined) return fmtStdin(paths, opts, io);
   const roots = paths.length ? paths : ['rules/'];
   const sources = new Map<string, SourceFile>();
   const diagnostics: Diagnostic[] = [];
@@ -97,8 +108,46 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
     });
   }
   for (const d of sortDiagnostics(diagnostics)) io.stderr(renderHuman(d, { color: io.color, sources }) + '\n');
+  if (diagnostics.length) io.stderr(explainHint(diagnostics) + '\n');
   if (usageError) return 2;
   return failed || unformatted.length ? 1 : 0;
+}
+
+/**
+ * `mtc fmt -`: formats standard input and writes the result to standard
+ * output, as editors that format through a command expect. With `--check`,
+ * writes the file name and exits 1 when the text is not formatted. On syntax
+ * errors nothing is written to standard output and the exit status is 1.
+ */
+async function fmtStdin(paths: readonly string[], opts: FmtOptions, io: FmtIo): Promise<number> {
+  const usage = (message: string) => {
+    io.stderr(renderHuman({ code: 'MTC9004', severity: 'error', message, help: 'format standard input with `mtc fmt - [--stdin-filename rules/a.mtc]`' }, { color: io.color, sources: new Map() }) + '\n');
+    return 2;
+  };
+  if (paths.length !== 1 || paths[0] !== '-') return usage(paths.includes('-') ? '`-` (standard input) cannot be combined with other paths' : '--stdin-filename needs the path `-`');
+  const name = opts.stdinFilename ?? '<stdin>';
+  let text: string;
+  try {
+    const bytes = await (io.stdin ?? (() => readStdin(MAX_STDIN)))();
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    return usage(e instanceof StdinTooLarge ? `${e.message}` : `cannot read standard input as UTF-8 text: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const result = await formatSource(text, name, { usePrettierConfig: true, absolutePath: nodePath.resolve(io.cwd, opts.stdinFilename ?? 'stdin.mtc') });
+  if (!result.ok) {
+    const sources = new Map([[name, result.source]]);
+    for (const d of sortDiagnostics(result.diagnostics)) io.stderr(renderHuman(d, { color: io.color, sources }) + '\n');
+    io.stderr(renderHuman({ code: 'MTC6003', severity: 'error', message: 'standard input has syntax errors; nothing was written', file: name, help: 'fix the errors above and format again' }, { color: io.color, sources }) + '\n');
+    io.stderr(explainHint(result.diagnostics) + '\n');
+    return 1;
+  }
+  if (opts.check) {
+    if (!result.changed) return 0;
+    io.stdout(`${name}\n`);
+    return 1;
+  }
+  io.stdout(result.formatted);
+  return 0;
 }
 
 /** The `.mtc` files under a path (sorted), or the path itself when it is a file. */

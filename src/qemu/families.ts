@@ -10,6 +10,12 @@
  */
 import type { ProfileFamily, QemuProfile } from './profile.js';
 
+/** The CPU array properties of the x-mig RFC series (v3 to v6). */
+export const HIDDEN_PROP = 'x-mig-hidden-regs';
+export const SAFE_MISSING_PROP = 'x-mig-safe-missing-regs';
+/** Register array properties mtc manages; a `set` of one of them is refused (MTC3003). */
+export const MANAGED_ARRAY_PROPS: readonly string[] = [HIDDEN_PROP, SAFE_MISSING_PROP, 'kvm-hidden-regs', 'kvm-enforced-regs', 'kvm-fake-regs'];
+
 /** The VirtMachineClass field holding a machine type's tolerance function. */
 export const TOLERANCE_HOOK = 'set_cpreg_mig_tolerances';
 

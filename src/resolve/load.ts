@@ -302,7 +302,7 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
       continue;
     }
     if (!isInside(root, real)) {
-      ioError('MTC1016', `${p} is outside the project root ${root}`, 'run mtc from the project directory, or pass --root');
+      ioError('MTC1016', `${p} is outside the project root ${root}`, 'give paths inside the project, or a --root that contains them');
       continue;
     }
     if (fs.kind(real) === 'dir') walk(real, roots, 0);

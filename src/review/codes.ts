@@ -36,7 +36,7 @@ export const reviewCodes = codeTable({
     name: 'migration-pair-newly-fails',
     severity: 'error',
     summary: 'A (source host, destination host) pair that migrated before now fails',
-    docs: 'Over the configured host profiles (`--hosts`, `hosts:` in mtc.yaml, or the built-in profiles) the simulator computed the migration matrix of both trees. For this machine type a pair that passed with the base rules (migrates, with warnings, or unsafe) fails with the head rules; the report quotes the lines QEMU prints on the destination. For a machine type that is not released yet the finding is a warning.',
+    docs: 'Over the configured host profiles (`--hosts`, `hosts:` in mtc.yaml, or the built-in profiles) the simulator computed the migration matrix of both trees. A pair that passed with the base rules (migrates, with warnings, or unsafe) fails with the head rules; the report quotes the lines QEMU prints on the destination. Pairs are reported under the rule change that causes them, one finding per cause with the machine types and pairs listed within: inside the breaking finding of that change when it has one (MTC5001 for a removed rule, for instance), else as this finding. Pairs that no change of the diff explains get one such finding per machine type. It is an error when a failing pair is on a released machine type, else a warning.',
   },
   MTC5006: {
     name: 'released-kernel-requirement-raised',
@@ -66,13 +66,13 @@ export const reviewCodes = codeTable({
     name: 'migration-pair-fixed',
     severity: 'note',
     summary: 'A (source host, destination host) pair that failed before now migrates',
-    docs: 'Reported for information: with the head rules the simulator finds that a pair that failed with the base rules now passes. When the rules added by the change explain it (a register that was unexpected is now tolerated or hidden), the note names them.',
+    docs: 'Reported for information: with the head rules the simulator finds that a pair that failed with the base rules now passes. Pairs that a rule change of the diff explains (a register that was unexpected is now tolerated or hidden) are listed in that change\'s finding (MTC5021, or its breaking finding); this note lists, per machine type, the fixed pairs no change explains.',
   },
   MTC5021: {
     name: 'rule-added',
     severity: 'note',
     summary: 'A rule was added to a machine type, and what it fixes',
-    docs: 'A `hide`, `tolerate`, `set`, `allow cpu` or kernel requirement was added or relaxed. Adding a rule is not breaking by itself (the rules that break are reported separately); the note lists the migration pairs it fixes, if any.',
+    docs: 'A `hide`, `tolerate`, `set`, `allow cpu` or kernel requirement was added or relaxed. Adding a rule is not breaking by itself (the rules that break are reported separately); the note lists the machine types that inherit the rule and the migration pairs it fixes, if any. A rule added to a released machine type that is worth a warning (MTC5007, MTC5009) gets that finding instead, with the same detail: one finding per rule change.',
   },
   MTC5050: {
     name: 'bad-review-config',
@@ -103,6 +103,12 @@ export const reviewCodes = codeTable({
     severity: 'warning',
     summary: 'A `released:` entry matches no machine type of either tree',
     docs: 'Check the spelling of the machine type (`virt-10.1`, `virt-rhel9.*`); a pattern that matches nothing protects nothing.',
+  },
+  MTC5055: {
+    name: 'gitlab-api-error',
+    severity: 'error',
+    summary: '`mtc gitlab-note` could not read or write the merge request note',
+    docs: 'The GitLab API refused a request or could not be reached. The message names the request and GitLab\'s answer. 401: the token (`MTC_GITLAB_TOKEN` by default, a masked CI/CD variable) is missing, wrong or expired; it must be a project or personal access token with the `api` scope, since CI_JOB_TOKEN cannot write notes. 403: the token\'s user may not comment on the merge request (give it the Reporter role). 404: CI_PROJECT_ID or CI_MERGE_REQUEST_IID is wrong, or the job does not run in a merge request pipeline.',
   },
 });
 

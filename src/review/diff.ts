@@ -20,6 +20,7 @@ import { reviewCodes } from './codes.js';
 import { emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig } from './config.js';
 import { GitError, GitTreeFileSystem, repositoryOf, resolveCommit } from './git-fs.js';
 import { compareMatrices } from './matrix.js';
+import { attachPairs, groupCauses, toCause } from './causes.js';
 import type { DiffReport, Finding, GeneratedDiff, Location, MachineSummary, MatrixChange, ReportDiagnostic, TreeInfo, Verdict } from './report-types.js';
 import { evaluateRules } from './rules.js';
 import { compareModels, type SideInfo } from './semantic.js';
@@ -212,7 +213,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const headSide: SideInfo = { model: head.model!, file: (f) => joinPrefix(headTree.prefix, f) };
   const changes = compareModels(baseSide, headSide);
   const simOpts = { ...defaultSimulateOptions, ...(opts.qemu ? { qemu: opts.qemu } : {}) };
-  const matrix: MatrixChange | null = hosts.length >= 2 ? compareMatrices(base.machines, head.machines, hosts, simOpts, changes) : null;
+  const rawMatrix: MatrixChange | null = hosts.length >= 2 ? compareMatrices(base.machines, head.machines, hosts, simOpts, changes) : null;
 
   const released = [...new Set([...base.config.released, ...head.config.released])].sort();
   const isReleased = (m: string) => released.some((p) => globMatch(p, m));
@@ -229,7 +230,10 @@ export function runDiff(opts: DiffOptions): DiffResult {
     const b = baseBy.get(name);
     return b ? { file: baseSide.file(b.source.file), line: b.source.line, column: b.source.column } : null;
   };
-  const { findings: unsorted, unusedWaivers } = evaluateRules({ changes, matrix, isReleased, machineLocation, waivers: head.config.waivers });
+  // One cause per rule change, with the machine types and pairs it affects (causes.ts).
+  const causes = groupCauses({ changes, base: base.model!, head: head.model!, machineLocation });
+  const matrix = attachPairs(causes, rawMatrix);
+  const { findings: unsorted, unusedWaivers } = evaluateRules({ causes, matrix, isReleased, machineLocation, waivers: head.config.waivers });
   for (const w of unusedWaivers)
     diagnostics.push({
       side: 'config',
@@ -259,6 +263,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
     warnings: findings.filter((f) => f.severity === 'warning' && !f.waived).length,
     fixes: matrix?.newlyPassing.length ?? 0,
     changes: changes.length,
+    causes: causes.length,
     machinesChanged: machines.filter((m) => m.status === 'changed').length,
     machinesAdded: machines.filter((m) => m.status === 'added').length,
     machinesRemoved: machines.filter((m) => m.status === 'removed').length,
@@ -267,14 +272,18 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const verdict: Verdict = breaking > 0 ? 'breaking' : changes.length === 0 && generated.length === 0 && !matrixChanged ? 'no-changes' : 'compatible';
   const report: DiffReport = {
     format: 'mtc-diff',
-    version: 1,
+    version: 2,
     base: baseTree.info,
     head: headTree.info,
     verdict,
     counts,
     released,
     machines,
-    changes: changes.map(({ ids: _ids, ...c }) => c),
+    changes: changes.map((change) => {
+      const { ids: _ids, rule: _rule, ...c } = change;
+      return { ...c, cause: causes.find((k) => k.changes.includes(change) || k.effects.includes(change))?.id ?? '' };
+    }),
+    causes: causes.map((k) => toCause(k, isReleased)),
     findings,
     matrix,
     generated,
@@ -288,14 +297,15 @@ function failed(base: TreeInfo, head: TreeInfo, diagnostics: ReportDiagnostic[],
     exitCode,
     report: {
       format: 'mtc-diff',
-      version: 1,
+      version: 2,
       base,
       head,
       verdict: 'error',
-      counts: { breaking: 0, waived: 0, warnings: 0, fixes: 0, changes: 0, machinesChanged: 0, machinesAdded: 0, machinesRemoved: 0 },
+      counts: { breaking: 0, waived: 0, warnings: 0, fixes: 0, changes: 0, causes: 0, machinesChanged: 0, machinesAdded: 0, machinesRemoved: 0 },
       released: [],
       machines: [],
       changes: [],
+      causes: [],
       findings: [],
       matrix: null,
       generated: [],

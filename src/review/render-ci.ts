@@ -2,7 +2,7 @@
 import { githubAnnotations, sarifLog, type Annotation, type SarifResultInput } from './ci-formats.js';
 import { reviewCodes } from './codes.js';
 import type { DiffReport, Finding, Location } from './report-types.js';
-import { countsText, treeLabel, verdictText } from './render-text.js';
+import { countsText, pairsByMachine, treeLabel, verdictText } from './render-text.js';
 
 export function renderJson(r: DiffReport): string {
   return JSON.stringify(r, null, 2) + '\n';
@@ -13,9 +13,13 @@ function locationProps(l: Location | null): Partial<Annotation> {
   return { file: l.file, line: l.line, column: l.column, ...(l.endLine !== undefined ? { endLine: l.endLine } : {}), ...(l.endColumn !== undefined ? { endColumn: l.endColumn } : {}) };
 }
 
-function findingText(f: Finding): string {
+/** A finding as one plain-text message: the message, the machine types and pairs it lists, QEMU's lines. */
+export function findingText(f: Finding): string {
   const parts = [f.message];
-  if (f.qemu.length) parts.push('QEMU on the destination:', ...f.qemu);
+  if (f.machines.length > 1) parts.push(`Machine types: ${f.machines.join(', ')}`);
+  if (f.breaks.length) parts.push(`Newly failing pairs (${f.breaks.length}):`, ...pairsByMachine(f.breaks));
+  if (f.fixes.length) parts.push(`Fixed pairs (${f.fixes.length}):`, ...pairsByMachine(f.fixes));
+  if (f.qemu.length) parts.push(`QEMU on the destination${f.breaks.length > 1 ? ` (${f.breaks[0]})` : ''}:`, ...f.qemu);
   if (f.waived) parts.push(`Waived: ${f.waived.reason} (${f.waived.file}:${f.waived.line})`);
   return parts.join('\n');
 }
@@ -64,7 +68,7 @@ export function renderSarif(r: DiffReport): string {
       ...(f.location ? { file: f.location.file, region: region(f.location) } : {}),
       ...(f.waived ? { suppression: { justification: f.waived.reason } } : {}),
       fingerprint: `${f.rule}/${f.machine ?? ''}/${f.subject}`,
-      properties: { machine: f.machine, subject: f.subject },
+      properties: { machine: f.machine, machines: f.machines, subject: f.subject, cause: f.cause, breaks: f.breaks.length, fixes: f.fixes.length },
     });
   const breakingRules = Object.keys(reviewCodes).filter((c) => Number(c.slice(3)) < 5050);
   return sarifLog(results, breakingRules, { verdict: r.verdict, counts: r.counts, base: r.base, head: r.head });

@@ -1,14 +1,24 @@
 /**
- * `mtc diff --format markdown`: one pull-request comment. A verdict line and
- * counts first, a table of machine types, then one collapsible <details>
- * section per changed machine type, the migration matrix and the generated C.
+ * `mtc diff --format markdown`: one pull-request (or merge-request) comment.
+ * A verdict line and counts first, a table of machine types, then one
+ * finding per rule change with its detail (machine types, pairs, QEMU's
+ * lines) collapsed in <details>, the rule changes, the migration matrix and
+ * the generated C, each collapsed.
  * The whole comment stays under GitHub's limit of 65,536 characters: sections
  * are added in that order while they fit; the first that does not is cut
  * item by item, and a note says what was left out.
  */
 import { mdEscape } from '../util/escape.js';
 import type { DiffReport, Finding } from './report-types.js';
-import { changeLine, countsText, pairLine, treeLabel, where } from './render-text.js';
+import { causeMachines, causePairs, causeSummaries, countsText, pairLine, pairsByMachine, pairsWithLines, treeLabel, where } from './render-text.js';
+
+/** Lines of a list whose items are `- …` lines followed by indented or blank lines: one string per item. */
+function groupLines(lines: readonly string[]): string[] {
+  const items: string[] = [];
+  for (const l of lines) if (l.startsWith('- ') || items.length === 0) items.push(l);
+  else items[items.length - 1] += '\n' + l;
+  return items;
+}
 
 /** GitHub's limit for an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -49,11 +59,25 @@ function verdictLine(r: DiffReport): string {
   }
 }
 
-function findingItem(f: Finding): string[] {
-  const lines = [`- ${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${mdEscape(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`];
-  if (f.waived) lines.push(`  - waived: ${mdEscape(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`);
-  if (f.qemu.length) lines.push('', ...fence(f.qemu.join('\n')).split('\n').map((l) => '  ' + l), '');
-  return lines;
+/** One finding: its line, then its detail collapsed (machine types, pairs per machine type, QEMU's lines). */
+function findingBlock(f: Finding): string {
+  const lines = [`${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${mdEscape(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`, ''];
+  if (f.waived) lines.push(`> waived: ${mdEscape(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`, '');
+  const body: string[] = [];
+  if (f.machines.length > 1) body.push(`Machine types: ${f.machines.map(mdEscape).join(', ')}`, '');
+  if (f.breaks.length) body.push('Newly failing pairs:', '', ...pairsByMachine(f.breaks).map((l) => `- ${mdEscape(l)}`), '');
+  if (f.fixes.length) body.push('Fixed pairs:', '', ...pairsByMachine(f.fixes).map((l) => `- ${mdEscape(l)}`), '');
+  if (f.qemu.length) body.push(`QEMU on the destination${f.breaks.length > 1 ? ` (${mdEscape(f.breaks[0]!)})` : ''}:`, '', fence(f.qemu.join('\n')));
+  while (body.length && body[body.length - 1] === '') body.pop();
+  if (body.length) {
+    const n = (x: number, w: string) => `${x} ${w}${x === 1 ? '' : 's'}`;
+    const what = [f.machines.length > 1 ? `${f.machines.length} machine types` : '', f.breaks.length ? n(f.breaks.length, 'newly failing pair') : '', f.fixes.length ? n(f.fixes.length, 'fixed pair') : '', f.qemu.length ? "QEMU's lines" : '']
+      .filter(Boolean)
+      .join(' · ');
+    lines.push(details(what, body).replace(/\n$/, ''));
+  }
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
 }
 
 /** A section that can be cut after its first n items. */
@@ -82,7 +106,7 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
   if (errors.length === 0) {
     const changed = r.machines.filter((m) => m.status !== 'unchanged');
     if (changed.length) {
-      const breakingOf = (name: string) => r.findings.filter((f) => f.machine === name && f.severity === 'error' && !f.waived).length;
+      const breakingOf = (name: string) => r.findings.filter((f) => f.machines.includes(name) && f.severity === 'error' && !f.waived).length;
       sections.push({
         items: changed.length,
         render: (n) =>
@@ -94,25 +118,29 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
           ].join('\n'),
       });
     }
-    // One <details> per machine type that has changes or findings.
-    const names = [...new Set([...changed.map((m) => m.name), ...r.findings.map((f) => f.machine).filter((m): m is string => m !== null)])];
-    for (const name of names) {
-      const m = r.machines.find((x) => x.name === name);
-      const fs = r.findings.filter((f) => f.machine === name);
-      const cs = r.changes.filter((c) => c.machine === name);
-      const items = [...fs.map((f) => findingItem(f).join('\n')), ...cs.map((c) => `- ${mdEscape(changeLine(c))}${c.location ? ` — ${code(where(c.location))}` : ''}`)];
-      const nBreaking = fs.filter((f) => f.severity === 'error' && !f.waived).length;
-      const summary = `<b>${mdEscape(name)}</b>${m?.released ? ' (released)' : ''}: ${cs.length} change${cs.length === 1 ? '' : 's'}${nBreaking ? `, ${nBreaking} breaking` : ''}`;
+    // One block per finding (one per rule change), its detail collapsed.
+    if (r.findings.length) {
+      const blocks = r.findings.map(findingBlock);
       sections.push({
-        items: items.length,
-        render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]),
+        items: blocks.length,
+        render: (n) => ['**Findings** (one per rule change)', '', ...blocks.slice(0, n).flatMap((b) => [b, '']), ...(n < blocks.length ? [`… ${blocks.length - n} more findings not shown`, ''] : [])].join('\n'),
       });
+    }
+    // The rule changes, each with the machine types it reaches.
+    if (r.causes.length) {
+      const items = r.causes.map((k) => {
+        const pairs = causePairs(k);
+        return [`- ${mdEscape(k.summary)}${k.location ? ` — ${code(where(k.location))}` : ''}`, `  - machine types: ${mdEscape(causeMachines(k))}`, ...k.effects.map((e) => `  - ${mdEscape(e)}`), ...(pairs ? [`  - ${pairs}`] : [])].join('\n');
+      });
+      const summary = `Rule changes: ${r.causes.length} (${r.counts.changes} change${r.counts.changes === 1 ? '' : 's'} over ${r.counts.machinesChanged + r.counts.machinesAdded + r.counts.machinesRemoved} machine types)`;
+      sections.push({ items: items.length, render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]) });
     }
     if (r.matrix && r.matrix.newlyFailing.length + r.matrix.newlyPassing.length + r.matrix.newlyUnsupported.length > 0) {
       const mx = r.matrix;
+      // QEMU's lines once per distinct set, numbered, under the first pair that prints them.
       const items = [
-        ...mx.newlyFailing.map((p) => [`- ❌ ${mdEscape(pairLine(p))}`, ...(p.qemu.length ? ['', ...fence(p.qemu.join('\n')).split('\n').map((l) => '  ' + l), ''] : [])].join('\n')),
-        ...mx.newlyPassing.map((p) => `- ✅ ${mdEscape(pairLine(p))}${p.causes.length ? ` (fixed by ${mdEscape(p.causes.join(', '))})` : ''}`),
+        ...groupLines(pairsWithLines(mx.newlyFailing, (p) => `- ❌ ${mdEscape(pairLine(p))}`, (q) => ['', ...fence(q.join('\n')).split('\n').map((l) => '  ' + l), ''])),
+        ...mx.newlyPassing.map((p) => `- ✅ ${mdEscape(pairLine(p))}${p.causes.length ? ` (fixed by ${mdEscape(causeSummaries(r, p))})` : ''}`),
         ...mx.newlyUnsupported.map((p) => `- ⚪ ${mdEscape(pairLine(p))}${p.notes[0] ? `: ${mdEscape(p.notes[0])}` : ''}`),
       ];
       const summary = `Migration matrix: ${mx.newlyFailing.length} pair${mx.newlyFailing.length === 1 ? '' : 's'} newly fail, ${mx.newlyPassing.length} newly pass, ${mx.newlyUnsupported.length} newly unsupported (${mx.hosts.length} hosts, QEMU ${mdEscape(mx.qemu)})`;

@@ -1,6 +1,6 @@
 /** `mtc diff` text output (also the body of the Markdown comment's sections). */
 import { sanitize } from '../diagnostics/render.js';
-import type { Change, DiffReport, Finding, Location, PairChange } from './report-types.js';
+import type { Cause, Change, DiffReport, Finding, Location, PairChange } from './report-types.js';
 
 export function where(l: Location | null): string {
   if (!l) return '';
@@ -33,7 +33,7 @@ export function countsText(r: DiffReport): string {
     `${c.waived} waived`,
     `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
     `${c.fixes} fixed pair${c.fixes === 1 ? '' : 's'}`,
-    `${c.changes} change${c.changes === 1 ? '' : 's'} in ${c.machinesChanged + c.machinesAdded + c.machinesRemoved} machine type${c.machinesChanged + c.machinesAdded + c.machinesRemoved === 1 ? '' : 's'}`,
+    `${c.changes} change${c.changes === 1 ? '' : 's'} from ${c.causes} rule change${c.causes === 1 ? '' : 's'} in ${c.machinesChanged + c.machinesAdded + c.machinesRemoved} machine type${c.machinesChanged + c.machinesAdded + c.machinesRemoved === 1 ? '' : 's'}`,
   ].join(', ');
 }
 
@@ -53,6 +53,64 @@ export function pairLine(p: PairChange): string {
   return `${p.machine}: ${p.source} → ${p.destination}: ${p.before} → ${p.after}`;
 }
 
+/** The summaries of the causes that explain a pair (`virt-10.2: KVM_REG_… newly hidden`). */
+export function causeSummaries(r: DiffReport, p: PairChange): string {
+  return p.causes.map((id) => r.causes.find((k) => k.id === id)?.summary ?? id).join('; ');
+}
+
+/** `machine: src → dst` references grouped by machine type: `virt-10.1: a → b, c → d`, one line each. */
+export function pairsByMachine(refs: readonly string[]): string[] {
+  const out = new Map<string, string[]>();
+  for (const r of refs) {
+    const i = r.indexOf(': ');
+    const m = r.slice(0, i);
+    out.set(m, [...(out.get(m) ?? []), r.slice(i + 2)]);
+  }
+  return [...out].map(([m, ps]) => `${m}: ${ps.join(', ')}`);
+}
+
+/** Which machine types a cause reaches and how: `virt-10.1 (released), virt-10.0 (released, inherits it)`. */
+export function causeMachines(k: Cause): string {
+  return k.machines
+    .map((m) => {
+      const tags = [k.released.includes(m) ? 'released' : '', m !== k.origin && k.kind !== 'chain-changed' && k.kind !== 'target-changed' ? 'inherits it' : ''].filter(Boolean);
+      return tags.length ? `${m} (${tags.join(', ')})` : m;
+    })
+    .join(', ');
+}
+
+/** `breaks 42 pairs, fixes 2 pairs`, or ''. */
+export function causePairs(k: Cause): string {
+  const n = (x: number, w: string) => `${w} ${x} pair${x === 1 ? '' : 's'}`;
+  return [k.breaks.length ? n(k.breaks.length, 'breaks') : '', k.fixes.length ? n(k.fixes.length, 'fixes') : '', k.unsupports.length ? `makes ${k.unsupports.length} pair${k.unsupports.length === 1 ? '' : 's'} unsupported` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * Pairs with QEMU's lines, each distinct set of lines printed once and
+ * numbered (`[QEMU #1]`), so that one cause failing 40 pairs the same way does
+ * not repeat the same four lines 40 times.
+ */
+export function pairsWithLines(pairs: readonly PairChange[], head: (p: PairChange) => string, lines: (qemu: readonly string[]) => string[]): string[] {
+  const out: string[] = [];
+  const sets = new Map<string, number>();
+  for (const p of pairs) {
+    if (p.qemu.length === 0) {
+      out.push(head(p));
+      continue;
+    }
+    const key = p.qemu.join('\n');
+    const n = sets.get(key);
+    out.push(`${head(p)}  [QEMU #${n ?? sets.size + 1}]`);
+    if (n === undefined) {
+      sets.set(key, sets.size + 1);
+      out.push(...lines(p.qemu));
+    }
+  }
+  return out;
+}
+
 export function renderText(r: DiffReport): string {
   const out: string[] = [];
   const s = sanitize;
@@ -69,17 +127,33 @@ export function renderText(r: DiffReport): string {
   const changedMachines = r.machines.filter((m) => m.status !== 'unchanged');
   if (changedMachines.length) {
     out.push('', 'Machine types:');
-    for (const m of changedMachines) {
-      out.push(`  ${s(m.name)}${m.released ? ' (released)' : ''}: ${m.status}, ${m.changes} change${m.changes === 1 ? '' : 's'}`);
-      for (const c of r.changes.filter((c) => c.machine === m.name)) out.push(`    - ${s(changeLine(c))}${c.location ? `  (${s(where(c.location))})` : ''}`);
+    for (const m of changedMachines) out.push(`  ${s(m.name)}${m.released ? ' (released)' : ''}: ${m.status}, ${m.changes} change${m.changes === 1 ? '' : 's'}`);
+  }
+
+  if (r.causes.length) {
+    out.push('', `Rule changes (${r.causes.length}), each with the machine types it reaches:`);
+    for (const k of r.causes) {
+      out.push(`  ${s(k.summary)}${k.location ? `  (${s(where(k.location))})` : ''}`);
+      out.push(`      machine types: ${s(causeMachines(k))}`);
+      for (const e of k.effects) out.push(`      - ${s(e)}`);
+      const pairs = causePairs(k);
+      if (pairs) out.push(`      ${pairs}`);
     }
   }
 
   if (r.findings.length) {
-    out.push('', 'Findings:');
+    out.push('', 'Findings (one per rule change):');
     for (const f of r.findings) {
       out.push(`  ${findingHead(f)}${f.location ? ' ' + s(where(f.location)) : ''}: ${s(f.message)}`);
-      for (const l of f.qemu) out.push(`      | ${s(l)}`);
+      for (const [what, list] of [['newly failing pairs', f.breaks], ['fixed pairs', f.fixes]] as const) {
+        if (list.length === 0) continue;
+        out.push(`      ${what} (${list.length}):`);
+        for (const l of pairsByMachine(list)) out.push(`        ${s(l)}`);
+      }
+      if (f.qemu.length) {
+        out.push(`      QEMU on the destination${f.breaks.length > 1 ? ` (${f.breaks[0]})` : ''}:`);
+        for (const l of f.qemu) out.push(`      | ${s(l)}`);
+      }
       if (f.waived) out.push(`      waived: ${s(f.waived.reason)} (${s(f.waived.file)}:${f.waived.line})`);
     }
   }
@@ -90,11 +164,8 @@ export function renderText(r: DiffReport): string {
       '',
       `Migration matrix (${m.hosts.length} hosts, ${m.machines.length} machine types, ${m.cells} pairs, QEMU ${m.qemu} destinations): ${m.newlyFailing.length} newly fail, ${m.newlyPassing.length} newly pass, ${m.newlyUnsupported.length} newly unsupported`,
     );
-    for (const p of m.newlyFailing) {
-      out.push(`  FAIL  ${s(pairLine(p))}`);
-      for (const l of p.qemu) out.push(`      | ${s(l)}`);
-    }
-    for (const p of m.newlyPassing) out.push(`  FIXED ${s(pairLine(p))}${p.causes.length ? ` (by ${s(p.causes.join(', '))})` : ''}`);
+    out.push(...pairsWithLines(m.newlyFailing, (p) => `  FAIL  ${s(pairLine(p))}`, (q) => q.map((l) => `      | ${s(l)}`)));
+    for (const p of m.newlyPassing) out.push(`  FIXED ${s(pairLine(p))}${p.causes.length ? ` (by ${s(causeSummaries(r, p))})` : ''}`);
     for (const p of m.newlyUnsupported) out.push(`  UNSUPPORTED ${s(pairLine(p))}`);
   }
 

@@ -53,22 +53,70 @@ export interface Change {
   readonly fixes: readonly string[];
   /** Migration pairs this change makes fail. */
   readonly breaks: readonly string[];
+  /** Id of the cause this change belongs to (`causes`). */
+  readonly cause: string;
+}
+
+/**
+ * One rule change and everything it does: a rule edited on one machine type
+ * shows as a change on every machine type that inherits it; a changed
+ * `inherits` changes the chain (and the inherited rules) of every older
+ * machine type. A cause gathers those changes, the machine types they affect
+ * and the migration pairs they make fail or pass.
+ */
+export interface Cause {
+  /** Stable id: kind, origin and subjects (`tolerance-removed virt-10.1 TCR2_EL1 (0x603000000013c103)`). */
+  readonly id: string;
+  readonly kind: ChangeKind;
+  /** The machine type whose own rule (or `inherits`, or declaration) changed. */
+  readonly origin: string;
+  /** Registers, `driver.property`, MIDR, `kernel`, `chain`, `target` or the machine type. */
+  readonly subjects: readonly string[];
+  /** One line for people, starting with the origin. */
+  readonly summary: string;
+  readonly location: Location | null;
+  readonly side: 'base' | 'head';
+  /** Every machine type it changes: the origin first, then those that inherit the change. */
+  readonly machines: readonly string[];
+  /** Of those, the released ones. */
+  readonly released: readonly string[];
+  /** Other effective-rule changes it brings (a changed chain: the inherited rules gained or lost). */
+  readonly effects: readonly string[];
+  /** Pairs it makes fail, `machine: src → dst`. */
+  readonly breaks: readonly string[];
+  /** Pairs it makes pass, `machine: src → dst`. */
+  readonly fixes: readonly string[];
+  /** Pairs it makes unsupported (a raised kernel requirement), `machine: src → dst`. */
+  readonly unsupports: readonly string[];
 }
 
 export type FindingSeverity = 'error' | 'warning' | 'note';
 
+/**
+ * One finding per cause (or, for migration pairs no change explains, per
+ * machine type): the rule it breaks (or the note it gets), with the machine
+ * types and pairs it concerns listed within.
+ */
 export interface Finding {
   /** Rule id, `MTC5001`. */
   readonly rule: string;
   /** Rule name, `released-rule-removed`. */
   readonly name: string;
   readonly severity: FindingSeverity;
-  /** Null for findings not tied to one machine type (configuration). */
+  /** The cause's origin (the machine type whose rule changed); null for findings not tied to one (configuration). */
   readonly machine: string | null;
+  /** Every machine type the finding concerns, the origin first. */
+  readonly machines: readonly string[];
   readonly subject: string;
+  /** The cause (`causes[].id`), or null for pairs no change explains. */
+  readonly cause: string | null;
   readonly message: string;
   readonly location: Location | null;
-  /** Lines QEMU prints (new migration failures). */
+  /** Migration pairs that passed before and now fail (`machine: src → dst`). */
+  readonly breaks: readonly string[];
+  /** Migration pairs that failed before and now pass. */
+  readonly fixes: readonly string[];
+  /** Lines QEMU prints on the destination for the first newly failing pair. */
   readonly qemu: readonly string[];
   readonly waived: { readonly reason: string; readonly file: string; readonly line: number } | null;
 }
@@ -82,7 +130,7 @@ export interface PairChange {
   /** QEMU's lines on the destination with the rules that fail (head for new failures, base for fixes). */
   readonly qemu: readonly string[];
   readonly notes: readonly string[];
-  /** Changes of the diff that explain it (`kind subject`). */
+  /** The causes that explain it (`causes[].id`). */
   readonly causes: readonly string[];
 }
 
@@ -131,7 +179,7 @@ export type Verdict = 'breaking' | 'compatible' | 'no-changes' | 'error';
 
 export interface DiffReport {
   readonly format: 'mtc-diff';
-  readonly version: 1;
+  readonly version: 2;
   readonly base: TreeInfo;
   readonly head: TreeInfo;
   readonly verdict: Verdict;
@@ -141,6 +189,8 @@ export interface DiffReport {
     readonly warnings: number;
     readonly fixes: number;
     readonly changes: number;
+    /** Distinct rule changes (causes) behind the changes. */
+    readonly causes: number;
     readonly machinesChanged: number;
     readonly machinesAdded: number;
     readonly machinesRemoved: number;
@@ -149,6 +199,7 @@ export interface DiffReport {
   readonly released: readonly string[];
   readonly machines: readonly MachineSummary[];
   readonly changes: readonly Change[];
+  readonly causes: readonly Cause[];
   readonly findings: readonly Finding[];
   readonly matrix: MatrixChange | null;
   readonly generated: readonly GeneratedDiff[];

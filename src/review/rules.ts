@@ -6,11 +6,12 @@ import type { Waiver } from './config.js';
 import { globMatch } from './config.js';
 import { reviewCodes, type ReviewCode } from './codes.js';
 import type { ChangeDraft } from './semantic.js';
-import type { Finding, FindingSeverity, Location, MatrixChange } from './report-types.js';
+import type { Finding, FindingSeverity, Location, MatrixChange, PairChange } from './report-types.js';
 import { pairLabel } from './matrix.js';
+import { pairRef, type CauseDraft } from './causes.js';
 
 export interface RuleInput {
-  readonly changes: readonly ChangeDraft[];
+  readonly causes: readonly CauseDraft[];
   readonly matrix: MatrixChange | null;
   readonly isReleased: (machine: string) => boolean;
   /** Declaration of each machine type in the head (else base) tree. */
@@ -18,7 +19,21 @@ export interface RuleInput {
   readonly waivers: readonly Waiver[];
 }
 
-type Draft = Omit<Finding, 'name' | 'severity' | 'waived'> & { severity?: FindingSeverity };
+interface Draft {
+  readonly rule: ReviewCode;
+  readonly severity?: FindingSeverity;
+  readonly machine: string | null;
+  readonly machines: readonly string[];
+  readonly subject: string;
+  readonly cause: string | null;
+  readonly message: string;
+  readonly location: Location | null;
+  readonly breaks: readonly string[];
+  readonly fixes: readonly string[];
+  readonly qemu: readonly string[];
+  /** What a waiver must cover, every one of them, to waive the finding: (machine type, subject). */
+  readonly targets: readonly { readonly machine: string; readonly subject: string }[];
+}
 
 function breakingRuleOf(c: ChangeDraft): ReviewCode | undefined {
   switch (c.kind) {
@@ -53,94 +68,161 @@ function breakingRuleOf(c: ChangeDraft): ReviewCode | undefined {
 
 const ADDED_RULES = new Set(['hidden-added', 'tolerance-added', 'property-added', 'cpu-added', 'kernel-removed', 'kernel-lowered']);
 
-function releasedMessage(code: ReviewCode, c: ChangeDraft): string {
-  const breaks = c.breaks.length > 0 ? `; it breaks ${list(c.breaks)}` : '';
-  switch (code) {
-    case 'MTC5001':
-      return `released machine type ${c.machine}: ${c.summary}${breaks}`;
-    case 'MTC5002':
-      return `released machine type ${c.machine}: ${c.summary}${breaks}`;
-    case 'MTC5003':
-      return `released machine type ${c.machine}: ${c.summary}; its effective rules now come from another set of machine types`;
-    case 'MTC5004':
-      return `released machine type ${c.machine} was removed; guests running it can no longer be started or migrated to this build`;
-    case 'MTC5006':
-      return `released machine type ${c.machine}: ${c.summary}; hosts below it become unsupported${c.breaks.length > 0 ? ` (${list(c.breaks)})` : ''}`;
-    case 'MTC5007':
-      return `released machine type ${c.machine}: ${c.summary}; a stream from its previous build that still carries the register is rejected unless it is also tolerated`;
-    case 'MTC5008':
-      return `released machine type ${c.machine}: ${c.summary}`;
-    case 'MTC5009':
-      return `released machine type ${c.machine}: ${c.summary}; this changes the behaviour of running guests`;
-    default:
-      return c.summary;
-  }
-}
-
 export function list(items: readonly string[], max = 3): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What the change does to the machine types below the origin: `inherited by virt-10.0, virt-9.2`. */
+function reach(k: CauseDraft, released: readonly string[]): string {
+  const others = k.machines.filter((m) => m !== k.origin);
+  const rel = released.length ? `; affects released ${released.join(', ')}` : '';
+  if (k.kind === 'chain-changed') return `; changes the chain of ${k.machines.join(', ')}${rel}`;
+  if (k.kind === 'target-changed') return `; machine types ${k.machines.join(', ')}${rel}`;
+  return others.length ? `; inherited by ${others.join(', ')}${rel}` : rel;
+}
+
+function tail(code: ReviewCode, k: CauseDraft): string {
+  switch (code) {
+    case 'MTC5003':
+      return '; their effective rules now come from another set of machine types';
+    case 'MTC5004':
+      return '; guests running it can no longer be started or migrated to this build';
+    case 'MTC5006':
+      return `; hosts below it become unsupported${k.unsupports.length ? ` (${plural(k.unsupports.length, 'pair')})` : ''}`;
+    case 'MTC5007':
+      return '; a stream from its previous build that still carries the register is rejected unless it is also tolerated';
+    case 'MTC5009':
+      return '; this changes the behaviour of running guests';
+    default:
+      return '';
+  }
+}
+
+function pairsText(k: CauseDraft): string {
+  const parts = [k.breaks.length ? `${plural(k.breaks.length, 'migration pair')} newly fail${k.breaks.length === 1 ? 's' : ''}` : '', k.fixes.length ? `fixes ${plural(k.fixes.length, 'pair')}` : ''].filter(Boolean);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
+/**
+ * One finding per cause: the breaking rule it breaks on a released machine
+ * type (an error rule first), else the newly failing pairs it causes
+ * (MTC5005), else a warning rule, else a note for an added rule (MTC5021) —
+ * with the machine types and pairs listed within. Pairs no change explains
+ * get one MTC5005 (failing) or MTC5020 (fixed) per machine type.
+ */
 export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWaivers: Waiver[] } {
   const drafts: Draft[] = [];
-  for (const c of input.changes) {
-    const released = input.isReleased(c.machine);
-    const code = breakingRuleOf(c);
-    if (code && released) drafts.push({ rule: code, machine: c.machine, subject: c.subject, message: releasedMessage(code, c), location: c.location, qemu: [] });
-    if (ADDED_RULES.has(c.kind) || (c.kind === 'tolerance-changed' && !code)) {
-      const fixes = c.fixes.length > 0 ? `; fixes ${list(c.fixes)}` : '';
-      drafts.push({ rule: 'MTC5021', machine: c.machine, subject: c.subject, message: `${c.machine}: ${c.summary}${fixes}`, location: c.location, qemu: [] });
+  const sevOf = (code: ReviewCode) => reviewCodes[code].severity as FindingSeverity;
+  for (const k of input.causes) {
+    const first = k.changes[0]!;
+    const code = breakingRuleOf(first);
+    const released = k.machines.filter(input.isReleased);
+    const base = {
+      breaks: k.breaks.map(pairRef),
+      fixes: k.fixes.map(pairRef),
+      machine: k.origin,
+      machines: k.machines,
+      subject: k.subjects.join(', '),
+      cause: k.id,
+      location: k.location,
+      qemu: k.breaks[0]?.qemu ?? [],
+    };
+    const onReleased = released.flatMap((m) => k.subjects.map((subject) => ({ machine: m, subject })));
+    const failingTargets = (only: (m: string) => boolean) => k.breaks.filter((p) => only(p.machine)).map((p) => ({ machine: p.machine, subject: pairLabel(p.source, p.destination) }));
+    if (code && released.length > 0 && sevOf(code) === 'error') {
+      drafts.push({ ...base, rule: code, message: `${k.summary}${reach(k, released)}${tail(code, k)}${pairsText(k)}`, targets: onReleased });
+    } else if (k.breaks.length > 0) {
+      const onRel = k.breaks.some((p) => input.isReleased(p.machine));
+      drafts.push({
+        ...base,
+        rule: 'MTC5005',
+        severity: onRel ? 'error' : 'warning',
+        message: `${k.summary}${reach(k, released)}${pairsText(k)} (they passed before)`,
+        targets: failingTargets(onRel ? input.isReleased : () => true),
+      });
+    } else if (code && released.length > 0) {
+      drafts.push({ ...base, rule: code, message: `${k.summary}${reach(k, released)}${tail(code, k)}${pairsText(k)}`, targets: onReleased });
+    } else if (ADDED_RULES.has(first.kind) || (first.kind === 'tolerance-changed' && !code)) {
+      const fixes = k.fixes.length ? `; fixes ${list(k.fixes.map(pairRef))}` : '';
+      drafts.push({ ...base, rule: 'MTC5021', message: `${k.summary}${reach(k, [])}${fixes}`, targets: [] });
     }
   }
+
+  // Pairs no change explains: one finding per machine type.
   const m = input.matrix;
   if (m) {
-    for (const p of m.newlyFailing) {
-      const released = input.isReleased(p.machine);
-      const why = p.causes.length > 0 ? ` (caused by ${list(p.causes)})` : '';
+    const byMachine = <T extends PairChange>(pairs: readonly T[]) => {
+      const out = new Map<string, T[]>();
+      for (const p of pairs) if (p.causes.length === 0) out.set(p.machine, [...(out.get(p.machine) ?? []), p]);
+      return out;
+    };
+    for (const [machine, pairs] of byMachine(m.newlyFailing)) {
+      const released = input.isReleased(machine);
       drafts.push({
         rule: 'MTC5005',
         severity: released ? 'error' : 'warning',
-        machine: p.machine,
-        subject: pairLabel(p.source, p.destination),
-        message: `${p.machine}: migration ${pairLabel(p.source, p.destination)} passed before (${p.before}) and now fails${why}`,
-        location: input.machineLocation(p.machine),
-        qemu: p.qemu,
+        machine,
+        machines: [machine],
+        subject: 'migration pairs',
+        cause: null,
+        message: `${machine}: ${plural(pairs.length, 'migration pair')} that passed before now fail${pairs.length === 1 ? 's' : ''}, and no rule change of this diff explains ${pairs.length === 1 ? 'it' : 'them'}: ${list(pairs.map((p) => `${pairLabel(p.source, p.destination)} (${p.before})`))}`,
+        location: input.machineLocation(machine),
+        breaks: pairs.map(pairRef),
+        fixes: [],
+        qemu: pairs[0]!.qemu,
+        targets: pairs.map((p) => ({ machine, subject: pairLabel(p.source, p.destination) })),
       });
     }
-    for (const p of m.newlyPassing) {
-      const why = p.causes.length > 0 ? `, fixed by ${list(p.causes)}` : '';
-      const was = p.qemu.find((l) => /Unexpected|Invalid|Could not set/.test(l));
+    for (const [machine, pairs] of byMachine(m.newlyPassing)) {
+      const was = pairs[0]!.qemu.find((l) => /Unexpected|Invalid|Could not set/.test(l));
       drafts.push({
         rule: 'MTC5020',
-        machine: p.machine,
-        subject: pairLabel(p.source, p.destination),
-        message: `${p.machine}: migration ${pairLabel(p.source, p.destination)} failed before and now passes (${p.after})${why}${was ? `; it used to fail with: ${was}` : ''}`,
-        location: input.machineLocation(p.machine),
+        machine,
+        machines: [machine],
+        subject: 'migration pairs',
+        cause: null,
+        message: `${machine}: ${plural(pairs.length, 'migration pair')} that failed before now pass${pairs.length === 1 ? 'es' : ''}: ${list(pairs.map((p) => `${pairLabel(p.source, p.destination)} (${p.after})`))}${was ? `; the first used to fail with: ${was}` : ''}`,
+        location: input.machineLocation(machine),
+        breaks: [],
+        fixes: pairs.map(pairRef),
         qemu: [],
+        targets: [],
       });
     }
   }
 
   const used = new Set<Waiver>();
   const findings: Finding[] = drafts.map((d) => {
-    const info = reviewCodes[d.rule as ReviewCode];
+    const info = reviewCodes[d.rule];
     const severity = d.severity ?? (info.severity as FindingSeverity);
-    const w =
-      severity === 'note'
-        ? undefined
-        : input.waivers.find((w) => w.rule === d.rule && d.machine !== null && globMatch(w.machine, d.machine) && (w.subject === undefined || globMatch(w.subject, d.subject)));
-    if (w) used.add(w);
+    // Waived when waivers of this rule cover every (machine type, subject) the finding stands for.
+    let waiver: Waiver | undefined;
+    if (severity !== 'note' && d.targets.length > 0) {
+      const cover = d.targets.map((t) =>
+        input.waivers.find((w) => w.rule === d.rule && globMatch(w.machine, t.machine) && (w.subject === undefined || globMatch(w.subject, t.subject))),
+      );
+      for (const w of cover) if (w) used.add(w);
+      if (cover.every((w) => w !== undefined)) waiver = cover[0];
+    }
     return {
       rule: d.rule,
       name: info.name,
       severity,
       machine: d.machine,
+      machines: d.machines,
       subject: d.subject,
+      cause: d.cause,
       message: d.message,
       location: d.location,
+      breaks: d.breaks,
+      fixes: d.fixes,
       qemu: d.qemu,
-      waived: w ? { reason: w.reason, file: w.file, line: w.line } : null,
+      waived: waiver ? { reason: waiver.reason, file: waiver.file, line: waiver.line } : null,
     };
   });
   return { findings, unusedWaivers: input.waivers.filter((w) => !used.has(w)) };

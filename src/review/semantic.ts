@@ -6,8 +6,18 @@ import type { AllowedCpu, HiddenRegister, MachineType, Model, PropertySetting, P
 import { compareVersions } from '../simulate/versions.js';
 import type { Change, ChangeKind, Location } from './report-types.js';
 
-/** Mutable while the matrix step attributes pairs to changes. */
-export type ChangeDraft = Omit<Change, 'fixes' | 'breaks'> & { fixes: string[]; breaks: string[]; ids: bigint[] };
+/**
+ * Mutable while the matrix step attributes pairs to changes. `ids`: the
+ * registers it concerns; `rule`: the rule statement it comes from
+ * (`base:FILE:OFFSET` or `head:…`; empty for changes not tied to one), so
+ * that the same edit seen on every machine type that inherits it is grouped
+ * into one cause (causes.ts). Neither is part of the report.
+ */
+export type ChangeDraft = Omit<Change, 'fixes' | 'breaks' | 'cause'> & { fixes: string[]; breaks: string[]; ids: bigint[]; rule: string };
+
+function ruleKey(side: 'base' | 'head', p: Provenance): string {
+  return `${side}:${p.source.file}:${p.span.start.offset}`;
+}
 
 export interface SideInfo {
   readonly model: Model;
@@ -61,7 +71,7 @@ export function compareModels(base: SideInfo, head: SideInfo): ChangeDraft[] {
     return o ? { location: sourceLocation(o.source, head), side: 'head' } : { location: fallback, side: 'base' };
   };
 
-  const push = (c: Omit<ChangeDraft, 'fixes' | 'breaks' | 'ids'> & { ids?: bigint[] }) => out.push({ fixes: [], breaks: [], ...c, ids: c.ids ?? [] });
+  const push = (c: Omit<ChangeDraft, 'fixes' | 'breaks' | 'ids' | 'rule'> & { ids?: bigint[]; rule?: string }) => out.push({ fixes: [], breaks: [], ...c, ids: c.ids ?? [], rule: c.rule ?? '' });
 
   for (const h of head.model.machines) {
     const b = baseBy.get(h.name);
@@ -90,11 +100,11 @@ export function compareModels(base: SideInfo, head: SideInfo): ChangeDraft[] {
     const bh = new Map(b.effective.hidden.map((r) => [r.id, r]));
     const hh = new Map(h.effective.hidden.map((r) => [r.id, r]));
     for (const r of h.effective.hidden)
-      if (!bh.has(r.id)) push({ kind: 'hidden-added', machine: m, subject: registerLabel(r), before: null, after: 'hidden', summary: `${registerLabel(r)} newly hidden${inherited(r, m)}`, origin: r.origin, location: provenanceLocation(r, r.refSpan, head), side: 'head', ids: [r.id] });
+      if (!bh.has(r.id)) push({ kind: 'hidden-added', machine: m, subject: registerLabel(r), before: null, after: 'hidden', summary: `${registerLabel(r)} newly hidden${inherited(r, m)}`, origin: r.origin, location: provenanceLocation(r, r.refSpan, head), side: 'head', ids: [r.id], rule: ruleKey('head', r) });
     for (const r of b.effective.hidden)
       if (!hh.has(r.id)) {
         const w = removalLocation(m, r.origin, provenanceLocation(r, r.refSpan, base));
-        push({ kind: 'hidden-removed', machine: m, subject: registerLabel(r), before: 'hidden', after: null, summary: `${registerLabel(r)} no longer hidden${inherited(r, m)}`, origin: r.origin, ...w, ids: [r.id] });
+        push({ kind: 'hidden-removed', machine: m, subject: registerLabel(r), before: 'hidden', after: null, summary: `${registerLabel(r)} no longer hidden${inherited(r, m)}`, origin: r.origin, ...w, ids: [r.id], rule: ruleKey('base', r) });
       }
 
     // Tolerances.
@@ -102,14 +112,14 @@ export function compareModels(base: SideInfo, head: SideInfo): ChangeDraft[] {
     const ht = new Map(h.effective.tolerated.map((r) => [r.id, r]));
     for (const r of h.effective.tolerated) {
       const old = bt.get(r.id);
-      if (!old) push({ kind: 'tolerance-added', machine: m, subject: registerLabel(r), before: null, after: toleranceText(r), summary: `${registerLabel(r)} newly tolerated (${toleranceText(r)})${inherited(r, m)}`, origin: r.origin, location: provenanceLocation(r, r.refSpan, head), side: 'head', ids: [r.id] });
+      if (!old) push({ kind: 'tolerance-added', machine: m, subject: registerLabel(r), before: null, after: toleranceText(r), summary: `${registerLabel(r)} newly tolerated (${toleranceText(r)})${inherited(r, m)}`, origin: r.origin, location: provenanceLocation(r, r.refSpan, head), side: 'head', ids: [r.id], rule: ruleKey('head', r) });
       else if (toleranceText(old) !== toleranceText(r))
-        push({ kind: 'tolerance-changed', machine: m, subject: registerLabel(r), before: toleranceText(old), after: toleranceText(r), summary: `tolerance of ${registerLabel(r)} changed from ${toleranceText(old)} to ${toleranceText(r)}`, origin: r.origin, location: provenanceLocation(r, r.span, head), side: 'head', ids: [r.id] });
+        push({ kind: 'tolerance-changed', machine: m, subject: registerLabel(r), before: toleranceText(old), after: toleranceText(r), summary: `tolerance of ${registerLabel(r)} changed from ${toleranceText(old)} to ${toleranceText(r)}${inherited(r, m)}`, origin: r.origin, location: provenanceLocation(r, r.span, head), side: 'head', ids: [r.id], rule: ruleKey('head', r) });
     }
     for (const r of b.effective.tolerated)
       if (!ht.has(r.id)) {
         const w = removalLocation(m, r.origin, provenanceLocation(r, r.refSpan, base));
-        push({ kind: 'tolerance-removed', machine: m, subject: registerLabel(r), before: toleranceText(r), after: null, summary: `${registerLabel(r)} no longer tolerated${inherited(r, m)}`, origin: r.origin, ...w, ids: [r.id] });
+        push({ kind: 'tolerance-removed', machine: m, subject: registerLabel(r), before: toleranceText(r), after: null, summary: `${registerLabel(r)} no longer tolerated${inherited(r, m)}`, origin: r.origin, ...w, ids: [r.id], rule: ruleKey('base', r) });
       }
 
     // Properties.
@@ -118,14 +128,14 @@ export function compareModels(base: SideInfo, head: SideInfo): ChangeDraft[] {
     const hp = new Map(h.effective.properties.map((p) => [key(p), p]));
     for (const p of h.effective.properties) {
       const old = bp.get(key(p));
-      if (!old) push({ kind: 'property-added', machine: m, subject: key(p), before: null, after: p.value, summary: `property ${key(p)} = ${p.value} added${inherited(p, m)}`, origin: p.origin, location: provenanceLocation(p, p.span, head), side: 'head' });
+      if (!old) push({ kind: 'property-added', machine: m, subject: key(p), before: null, after: p.value, summary: `property ${key(p)} = ${p.value} added${inherited(p, m)}`, origin: p.origin, location: provenanceLocation(p, p.span, head), side: 'head', rule: ruleKey('head', p) });
       else if (old.value !== p.value)
-        push({ kind: 'property-changed', machine: m, subject: key(p), before: old.value, after: p.value, summary: `property ${key(p)} changed from ${old.value} to ${p.value}`, origin: p.origin, location: provenanceLocation(p, p.span, head), side: 'head' });
+        push({ kind: 'property-changed', machine: m, subject: key(p), before: old.value, after: p.value, summary: `property ${key(p)} changed from ${old.value} to ${p.value}${inherited(p, m)}`, origin: p.origin, location: provenanceLocation(p, p.span, head), side: 'head', rule: ruleKey('head', p) });
     }
     for (const p of b.effective.properties)
       if (!hp.has(key(p))) {
         const w = removalLocation(m, p.origin, provenanceLocation(p, p.span, base));
-        push({ kind: 'property-removed', machine: m, subject: key(p), before: p.value, after: null, summary: `property ${key(p)} = ${p.value} removed${inherited(p, m)}`, origin: p.origin, ...w });
+        push({ kind: 'property-removed', machine: m, subject: key(p), before: p.value, after: null, summary: `property ${key(p)} = ${p.value} removed${inherited(p, m)}`, origin: p.origin, ...w, rule: ruleKey('base', p) });
       }
 
     // Allowed CPUs (not inherited: compare the machine type's own list).

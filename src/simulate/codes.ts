@@ -50,6 +50,18 @@ export const simulateCodes = codeTable({
     summary: 'Two host profiles have the same name',
     docs: 'Host names identify rows and columns of the matrix and the hosts of a policy, so they must be unique. Rename one profile.',
   },
+  MTC4010: {
+    name: 'stale-build-document',
+    severity: 'error',
+    summary: 'The build document was built from rule files that have changed since',
+    docs: 'The build document records the sha256 of every rule file it was built from (`sources`). When a recorded file now has another content, or is gone, the document no longer says what the rules say, and a simulation of it would answer for the old rules: `mtc simulate` refuses it and names the files. Run `mtc build` (or `npm start`) and simulate again. (When none of the recorded files can be found, for a document copied away from its rules, nothing can be compared and it is used as it is.)',
+  },
+  MTC4011: {
+    name: 'machine-type-not-simulatable',
+    severity: 'error',
+    summary: '`--machine` names a machine type of an architecture the simulator does not model',
+    docs: 'The simulator predicts how an ARM64 destination QEMU loads the list of KVM register ids the source sends (cpreg migration); its host profiles are arm64 KVM and arm TCG hosts. x86 machine types (`pc-q35-*`, `pc-i440fx-*`) migrate CPU state another way, so there is no matrix to draw for them. Without `--machine` they are left out silently; named explicitly they are an error.',
+  },
   MTC4009: {
     name: 'unknown-policy-host',
     severity: 'error',

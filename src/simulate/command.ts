@@ -10,6 +10,7 @@ import { renderHuman, useColor } from '../diagnostics/render.js';
 import { loadBuiltinCatalog, parseIdHex } from '../catalog/index.js';
 import { simulateCodes } from './codes.js';
 import { DocumentError, readBuildDocument, simulatable } from './document.js';
+import { buildFreshness } from './freshness.js';
 import { builtinHosts, loadHosts } from './hosts.js';
 import { evaluatePolicy, parseRequireFlag, policyDiagnostics, PolicyError, readPolicyFile, type Requirement } from './policy.js';
 import { buildReport, reportToJson, type SimulationReport } from './report.js';
@@ -71,6 +72,15 @@ export function parseRegValues(specs: readonly string[]): Map<bigint, bigint> {
 
 function selectMachines(all: MachineModel[], names: readonly string[] | undefined): MachineModel[] {
   if (!names || names.length === 0) return all.filter(simulatable);
+  for (const n of names) {
+    const m = all.find((x) => x.name === n);
+    if (m && !simulatable(m))
+      throw usage(
+        'MTC4011',
+        `\`${n}\` is an ${m.arch} machine type; the simulator models the ARM64 register-list migration of arm64 KVM and arm TCG hosts, so it has no matrix for it`,
+        `simulate the ARM machine types (${all.filter(simulatable).map((x) => x.name).slice(0, 4).join(', ')}${all.filter(simulatable).length > 4 ? ', …' : ''}), or leave out --machine`,
+      );
+  }
   return names.map((n) => {
     const m = all.find((x) => x.name === n);
     if (!m) {
@@ -104,6 +114,15 @@ export function simulate(opts: SimulateCliOptions, env: { progress?: (done: numb
     if (e instanceof DocumentError)
       throw usage('MTC4001', `build document: ${e.message}`, opts.build ? undefined : 'run `mtc build` first, or pass --build FILE');
     throw e;
+  }
+  const fresh = buildFreshness(buildFile);
+  if (fresh.changed.length + fresh.missing.length > 0) {
+    const what = [...fresh.changed.map((p) => `${p} changed`), ...fresh.missing.map((p) => `${p} is gone`)];
+    throw usage(
+      'MTC4010',
+      `${buildFile} is stale: ${what.join(', ')} since it was built (the sha256 it records differs)`,
+      `run \`mtc build\` (or \`npm start\`) to rebuild it from the rules in ${fresh.root}, then simulate again`,
+    );
   }
   machines = selectMachines(machines, opts.machine);
 

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadBuiltinCatalog, type Catalog } from '../catalog/index.js';
-import { loadBuiltinProfiles, loadProfile, registerList, type HostProfile } from '../catalog/profile.js';
+import { findProfile, loadBuiltinProfiles, loadProfile, registerList, type HostProfile } from '../catalog/profile.js';
 import { compareVersions, loadBuiltinHistory, resolveRegisterSpec, type KernelHistory } from '../catalog/history.js';
 import { simulateCodes } from './codes.js';
 import { identityRegs } from './messages.js';
@@ -78,24 +78,42 @@ export function builtinHosts(): HostModel[] {
 
 const PROFILE_FILE = /\.(ya?ml|json|txt|list)$/i;
 
-/** Reads profiles or captured lists from files and directories (a directory: every profile file in it, sorted). */
+/**
+ * Reads profiles or captured lists from files and directories (a directory:
+ * every profile file in it, sorted). A name that is not a file or directory
+ * but a built-in profile (`n1-6.12`) is that profile, as `explain --from` takes it.
+ */
 export function loadHosts(paths: readonly string[], catalog: Catalog = loadBuiltinCatalog()): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
   const hosts: HostModel[] = [];
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
+  /** Built-in profiles named on the command line, with their place among the files. */
+  const builtinHits: { at: number; profile: HostProfile }[] = [];
   for (const p of paths) {
     let st;
     try {
       st = statSync(p);
     } catch (e) {
-      diagnostics.push(bad(p, `cannot read host profile ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      const builtin = findProfile(p);
+      if (builtin) {
+        builtinHits.push({ at: files.length, profile: builtin });
+        continue;
+      }
+      const code = (e as NodeJS.ErrnoException).code;
+      diagnostics.push({
+        ...bad(p, code === 'ENOENT' ? `\`${p}\` is neither a host profile file, a directory of them, nor a built-in host` : `cannot read host profile ${p}: ${code ?? (e as Error).message}`),
+        help: `built-in hosts: ${loadBuiltinProfiles().map((x) => x.name).join(', ')}`,
+      });
       continue;
     }
     if (st.isDirectory()) {
       for (const f of readdirSync(p).filter((n) => PROFILE_FILE.test(n)).sort()) files.push(join(p, f));
     } else files.push(p);
   }
-  for (const f of files) {
+  for (let i = 0; i <= files.length; i++) {
+    for (const b of builtinHits.filter((x) => x.at === i)) hosts.push(hostFromProfile(b.profile, catalog));
+    if (i === files.length) break;
+    const f = files[i]!;
     const r = loadProfile(f, { catalog });
     for (const x of r.diagnostics) diagnostics.push(x);
     if (!r.profile) continue;

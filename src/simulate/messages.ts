@@ -38,6 +38,15 @@ export function setRegisterLine(id: bigint, value: bigint, is: bigint): string {
   return `${QEMU_PREFIX}Could not set register ${qemuName(id)} to ${value.toString(16)} (is ${is.toString(16)})`;
 }
 
+/**
+ * The line that makes a migration fail, among the lines QEMU prints for it: the
+ * length check, the first unexpected register or the refused identity write,
+ * not a harmless "Missing register" warning printed before it.
+ */
+export function fatalLine(lines: readonly string[]): string | undefined {
+  return lines.find((l) => /Invalid value|Unexpected register|Could not set register/.test(l)) ?? lines.find((l) => !/Missing register/.test(l)) ?? lines[0];
+}
+
 export function loadFailedLines(): string[] {
   return [
     `${QEMU_PREFIX}error while loading state for instance 0x0 of device 'cpu'`,

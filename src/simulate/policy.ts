@@ -62,6 +62,15 @@ export function parseRequireFlag(text: string): Requirement {
   const m = /^\s*([A-Za-z0-9_.+-]+)\s*:\s*([^\s].*?)\s*(?:\s(both|forward|backward))?\s*$/.exec(text);
   if (!m) throw new PolicyError(`--require \`${text}\`: expected \`MACHINE: HOST,HOST[,…] [both|forward|backward]\``);
   const hosts = m[2].split(',').map((s) => s.trim()).filter((s) => s !== '');
+  // A word after the last host that is not a direction (`bothways`, `backwards`): say so, rather than
+  // reading it as part of a host name.
+  const lastWord = /\s([A-Za-z][A-Za-z-]*)$/.exec(m[2]);
+  if (!m[3] && lastWord && !/,\s*[A-Za-z][A-Za-z-]*$/.test(m[2])) {
+    const near = ['both', 'forward', 'backward'].find((d) => d.startsWith(lastWord[1]!.toLowerCase().slice(0, 4)));
+    throw new PolicyError(
+      `--require \`${text}\`: \`${lastWord[1]}\` is not a direction; write both (the default), forward (older to newer kernel) or backward${near ? ` (did you mean \`${near}\`?)` : ''}`,
+    );
+  }
   if (hosts.length < 2 || hosts.some((h) => /\s/.test(h)))
     throw new PolicyError(`--require \`${text}\`: list at least two hosts or kernel versions, separated by commas`);
   const direction = (m[3] as Direction | undefined) ?? 'both';

@@ -3,6 +3,7 @@
  * format renders. Its JSON form is published as schema/simulate.schema.json.
  */
 import { idHex } from '../catalog/index.js';
+import { fatalLine } from './messages.js';
 import { VERSION } from '../version.js';
 import { explainPair, simulateMatrix, type Matrix, type MatrixProgress } from './engine.js';
 import type { HostModel, MachineModel, Outcome, PairResult, SimulateOptions } from './types.js';
@@ -84,7 +85,7 @@ export function cellSummary(c: CellReport): string {
     case 'unsupported':
       return head + 'unsupported: ' + (r.notes[0] ?? '');
     case 'fail':
-      return head + 'fails: ' + (r.lines[0] ?? '').replace(/^qemu-system-aarch64: /, '');
+      return head + 'fails: ' + (fatalLine(r.lines) ?? '').replace(/^qemu-system-aarch64: /, '');
   }
 }
 

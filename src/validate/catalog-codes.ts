@@ -120,6 +120,12 @@ export const catalogCodes = codeTable({
     summary: 'a captured register list has a line that is not a register id',
     docs: 'A captured list has one id per line (`0x603000000013c103`, optionally with a name after it, as printed by KVM selftests), `#` comments, or is JSON (an array of ids or `{ "registers": [...] }`).',
   },
+  MTC2112: {
+    name: 'register-list-empty',
+    severity: 'error',
+    summary: 'a captured register list has no register ids',
+    docs: 'The file is empty, or holds only comments and lines mtc skips (core and SVE registers, which QEMU does not migrate through the cpreg list). A real host lists several hundred registers; a host with none would fail every migration for no real reason, so the profile is refused. Capture the list on the host (KVM_GET_REG_LIST; the KVM get-reg-list selftest prints it) and write one id per line.',
+  },
 });
 
 export type CatalogCode = keyof typeof catalogCodes;

@@ -96,7 +96,7 @@ export const structuralCodes = codeTable({
     name: 'include-outside-root',
     severity: 'error',
     summary: 'An include, or a path given to mtc, leaves the project root',
-    docs: 'Rule files come from pull requests, so an include may not read files outside the project root, neither with `..` nor through a symbolic link. The root is the current directory, or `--root`.',
+    docs: 'Rule files come from pull requests, so an include may not read files outside the project root, neither with `..` nor through a symbolic link. The root is `--root` when given; otherwise the nearest directory at or above the paths given that holds `rules/mtc.yaml` (or `mtc.yaml`), else the current directory when it contains them, else their common ancestor.',
   },
   MTC1017: {
     name: 'include-cycle',

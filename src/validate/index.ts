@@ -13,6 +13,9 @@ import { valueTest } from './rules/value-test.js';
 import { registerEncoding } from './rules/register-encoding.js';
 import { propertyName } from './rules/property-name.js';
 import { catalogRules } from './rules/catalog-index.js';
+import { mixedTargetsInChain } from './rules/mixed-targets-in-chain.js';
+import { setOfManagedArray } from './rules/set-of-managed-array.js';
+import { cNameCollision } from './rules/c-name-collision.js';
 import { toleranceConflict } from './rules/tolerance-conflict.js';
 import { qemuFamily } from './rules/qemu-family.js';
 import { qemuInterface } from './rules/qemu-interface.js';
@@ -34,6 +37,10 @@ export const allRules: readonly ValidationRule[] = [
   repeatedRule,
   hiddenAndTolerated,
   ...catalogRules,
+  // What the C emitters cannot express; checked here so that `check` reports every error `build` would.
+  mixedTargetsInChain,
+  setOfManagedArray,
+  cNameCollision,
   toleranceConflict,
   // Against the chosen QEMU (the `qemu` extra); silent without one.
   qemuFamily,

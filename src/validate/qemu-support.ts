@@ -6,7 +6,8 @@
 import type { Span } from '../syntax/source.js';
 import type { MachineType, Model } from '../resolve/model.js';
 import { computeChains } from '../resolve/chain.js';
-import { QEMU_EXTRA, type QemuContext } from '../qemu/context.js';
+import { QEMU_EXTRA, makeQemuContext, type QemuContext } from '../qemu/context.js';
+import { emptyQemuConfig, type FamilyNaming } from '../qemu/families.js';
 import type { ProfileFamily, QemuProfile } from '../qemu/profile.js';
 import type { ValidationContext } from './rule.js';
 
@@ -80,4 +81,11 @@ export function compareVersion(a: readonly number[], b: readonly number[]): numb
 /** Whether a machine type has rules that reach the C (hide, tolerate, set); allow/requires only inform the simulator. */
 export function hasCompat(rules: Pick<MachineType['own'], 'hidden' | 'tolerated' | 'properties'>): boolean {
   return rules.hidden.length > 0 || rules.tolerated.length > 0 || rules.properties.length > 0;
+}
+
+const presetsOnly = makeQemuContext(undefined, emptyQemuConfig);
+
+/** A family's naming: from the run's QEMU context, or the built-in presets when the run has none. */
+export function namingOf(ctx: ValidationContext, family: string): FamilyNaming | undefined {
+  return (qemuOf(ctx) ?? presetsOnly).naming(family);
 }

@@ -105,3 +105,59 @@ describe('mtc check', () => {
     expect(longest).toBeLessThan(400);
   });
 });
+
+describe('check reports every error build would (MTC3002, MTC3003, MTC3004), located with a code frame', () => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    [
+      'MTC3002 mixed targets in one chain across files',
+      { 'rules/new.mtc': 'target x-mig;\nmachine virt-10.2;\n', 'rules/old.mtc': 'target tolerances;\nmachine virt-10.1;\n' },
+      [
+        'error[MTC3002]: `virt-10.1` (target tolerances) inherits from `virt-10.2` (target x-mig)',
+        ' --> rules/old.mtc:2:9',
+        '2 | machine virt-10.1;',
+        '  |         ^^^^^^^^^ inherits from `virt-10.2`, which uses target x-mig',
+        '::: rules/new.mtc:2:9',
+        '= help: use one `target` for every machine type of a chain',
+      ],
+    ],
+    [
+      'MTC3003 set of a managed register array',
+      { 'rules/a.mtc': 'machine virt-10.1 {\n  set arm-cpu.x-mig-hidden-regs = "0x603000000013c103";\n}\n' },
+      [
+        'error[MTC3003]: `set arm-cpu.x-mig-hidden-regs` would set a register array that mtc already sets once per machine type',
+        ' --> rules/a.mtc:2:7',
+        '  |       ^^^^^^^^^^^^^^^^^^^^^^^^^ managed by `hide` and `tolerate`',
+        '= help: write `hide REG` for each register instead',
+      ],
+    ],
+    [
+      'MTC3004 two machine names, one C name',
+      { 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' },
+      [
+        'error[MTC3004]: machine types `my-box` and `my_box` both map to the C name `my_box_machine_options`',
+        ' --> rules/a.mtc:2:9',
+        '2 | machine my_box;',
+        '  |         ^^^^^^ C name `my_box_machine_options`',
+        '1 | machine my-box;',
+      ],
+    ],
+  ];
+  for (const [name, files, lines] of cases) {
+    it(name, () => {
+      const root = tempProject(files);
+      const code = name.slice(0, 7);
+      const check = mtc(['check'], root);
+      expect(check.code).toBe(1);
+      for (const l of lines) expect(check.stderr).toContain(l);
+      // build refuses with the same diagnostic, and writes nothing
+      const build = mtc(['build', '--out', 'out'], root);
+      expect(build.code).toBe(1);
+      expect(build.stderr).toContain(`error[${code}]`);
+      expect(build.stderr).toContain(lines[1]!);
+    });
+  }
+  it('the shipped rules have none of them', () => {
+    const r = mtc(['check', 'rules/', '--format', 'json'], process.cwd());
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([]);
+  });
+});

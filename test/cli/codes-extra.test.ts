@@ -117,7 +117,7 @@ describe('MTC9004 usage-error', () => {
     const r = await cli(['build', '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error[MTC9004]: --format must be one of human, json, github, sarif, not `xml`\n');
+    expect(r.stderr).toBe('error[MTC9004]: --format must be one of human, json, github, sarif, gitlab, not `xml`\n');
   });
 
   it('`mtc check --max-tokens many` and `--target x86`, through the built CLI', () => {

@@ -55,9 +55,11 @@ describe('from a failing migration to a reviewed rule', () => {
 
     const review = mtc(['diff', '--base', before, '--head', after, '--format', 'json'], after);
     expect(review.code).toBe(0);
-    const report = JSON.parse(review.stdout) as { findings: { rule: string }[] };
+    const report = JSON.parse(review.stdout) as { findings: { rule: string; fixes: string[]; breaks: string[] }[] };
     const codes = report.findings.map((f) => f.rule);
-    expect(codes).toContain('MTC5020'); // a migration pair that failed now passes
-    expect(codes).not.toContain('MTC5005'); // nothing newly fails
+    // Each added rule is one finding that lists the pairs it fixes (pairs that failed now pass).
+    expect(codes).toEqual(['MTC5021', 'MTC5021']);
+    expect(report.findings.flatMap((f) => f.fixes).length).toBeGreaterThan(0);
+    expect(report.findings.flatMap((f) => f.breaks)).toEqual([]); // nothing newly fails
   });
 });

@@ -1,6 +1,7 @@
 /**
- * `mtc build` codes that had no test of their own: MTC3001-MTC3005 (the
- * emission plan refuses what the C target cannot express), MTC3011
+ * `mtc build` codes that had no test of their own: MTC3001-MTC3005 (what the
+ * C target cannot express: MTC3002-MTC3004 are validation rules, so `check`
+ * finds them too; the emission plan refuses MTC3001 and MTC3005), MTC3011
  * (--qemu-tree without hw/arm/virt.c) and MTC3021 (--check finds stale
  * outputs). Each test runs the build command on a small rule project and
  * reads the diagnostics from its JSON output.
@@ -120,9 +121,11 @@ describe('MTC3002 mixed-targets-in-chain', () => {
       severity: severityOf('MTC3002'),
       file: 'rules/old.mtc',
       message: '`virt-10.1` (target tolerances) inherits from `virt-10.2` (target x-mig)',
-      help: 'use one `target` for every machine type of a chain',
+      label: 'inherits from `virt-10.2`, which uses target x-mig',
+      labels: [expect.objectContaining({ file: 'rules/new.mtc', message: 'target x-mig' })],
+      help: 'use one `target` for every machine type of a chain: move the machine types into files with the same `target` statement',
     });
-    expect(where(d)).toBe('-'); // the machine type as a whole; no span
+    expect(where(d)).toBe('2:28-2:37'); // the `inherits` word's machine type
     expect(existsSync(join(r.out, 'c'))).toBe(false); // nothing written
   });
 
@@ -142,9 +145,10 @@ describe('MTC3003 set-of-managed-array', () => {
       severity: severityOf('MTC3003'),
       file: 'rules/a.mtc',
       message: '`set arm-cpu.x-mig-hidden-regs` would set a register array that mtc already sets once per machine type',
-      help: 'write `hide REG` or `tolerate REG` instead',
+      label: 'managed by `hide` and `tolerate`',
+      help: 'write `hide REG` for each register instead (mtc merges them over the chain and sets `x-mig-hidden-regs` once)',
     });
-    expect(where(d)).toBe('2:3-2:56');
+    expect(where(d)).toBe('2:7-2:32'); // the driver.property word
   });
 });
 
@@ -158,9 +162,11 @@ describe('MTC3004 c-name-collision', () => {
       severity: severityOf('MTC3004'),
       file: 'rules/a.mtc',
       message: 'machine types `my-box` and `my_box` both map to the C name `my_box_machine_options`',
-      help: 'rename one of them',
+      label: 'C name `my_box_machine_options`',
+      labels: [expect.objectContaining({ file: 'rules/a.mtc', message: '`my-box` gives the same name' })],
+      help: 'rename one of them: C names keep only letters and digits of the machine type name, so names that differ only in `-`, `_` or `.` collide',
     });
-    expect(where(d)).toBe('-');
+    expect(where(d)).toBe('2:9-2:15'); // the second machine type's name
   });
 });
 
@@ -241,9 +247,18 @@ describe('MTC3021 stale-output', () => {
   });
 });
 
-test('generate() passes the plan diagnostics through (MTC3004 reaches `mtc build` this way)', () => {
-  const root = tempProject({ 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' });
-  const c = compile([join(root, 'rules')], { catalog: loadBuiltinCatalog(), root });
-  expect(c.diagnostics).toEqual([]);
-  expect(generate(c.model!).diagnostics.map((d) => d.code)).toEqual(['MTC3004']);
+test('MTC3002, MTC3003 and MTC3004 come from validation (what `check` runs), not from the emitter', () => {
+  const trees: Record<string, string>[] = [
+    { 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' },
+    { 'rules/a.mtc': 'machine virt-10.1 {\n  set arm-cpu.x-mig-safe-missing-regs = "0x1";\n}\n' },
+    { 'rules/new.mtc': 'target x-mig;\nmachine virt-10.2;\n', 'rules/old.mtc': 'target tolerances;\nmachine virt-10.1;\n' },
+  ];
+  for (const files of trees) {
+    const root = tempProject(files);
+    const c = compile([join(root, 'rules')], { catalog: loadBuiltinCatalog(), root });
+    expect(c.diagnostics.map((d) => d.code)).toHaveLength(1);
+    expect(c.diagnostics[0]!.code).toMatch(/^MTC300[234]$/);
+    expect(c.diagnostics[0]!.span).toBeDefined();
+    expect(generate(c.model!).diagnostics).toEqual([]);
+  }
 });

@@ -90,7 +90,7 @@ beforeAll(async () => {
   expect([a.code, b.code], a.stderr.slice(0, 500) + b.stderr.slice(0, 500)).toEqual([0, 0]);
   oldBuild = snapshot(join(work, 'ref-old'));
   newBuild = snapshot(join(work, 'ref-new'));
-}, 60_000);
+});
 
 /** A fresh output directory holding the complete old build. */
 function outWithOldBuild(name: string): string {

@@ -10,20 +10,27 @@ import { renderReport, diffFormats } from '../../src/review/diff-command.js';
 import { diffReportSchema } from '../../src/review/diff-schema.js';
 import type { DiffReport } from '../../src/review/report-types.js';
 
-const ext: Record<(typeof diffFormats)[number], string> = { text: 'txt', markdown: 'md', json: 'json', github: 'github', sarif: 'sarif' };
+const ext: Record<(typeof diffFormats)[number], string> = { text: 'txt', markdown: 'md', json: 'json', github: 'github', sarif: 'sarif', gitlab: 'gitlab.json' };
 
-/** Each case: the exit code and the rules it must report (not waived), and must not. */
-const cases: Record<string, { exit: number; rules: string[]; waived?: string[]; absent?: string[] }> = {
-  'no-changes': { exit: 0, rules: [], absent: ['MTC5001', 'MTC5005'] },
-  'rule-removed': { exit: 1, rules: ['MTC5001', 'MTC5005'] },
-  'rule-weakened': { exit: 1, rules: ['MTC5002'] },
-  'chain-changed': { exit: 1, rules: ['MTC5003', 'MTC5001'] },
+/**
+ * Each case: the exit code and the findings it must report, exactly (one per
+ * rule change: the pairs and inheriting machine types are listed within), and
+ * the waived ones.
+ */
+const cases: Record<string, { exit: number; rules: string[]; waived?: string[] }> = {
+  'no-changes': { exit: 0, rules: [] },
+  // One tolerate rule (three registers) removed from virt-10.1, inherited by virt-10.0: 4 pairs fail, one finding.
+  'rule-removed': { exit: 1, rules: ['MTC5001'] },
+  'rule-weakened': { exit: 1, rules: ['MTC5002', 'MTC5002'] },
+  // virt-10.1 inherits virt-11.0 instead of virt-10.2: it and virt-10.0 lose DBGDTRTX; one cause, the chain.
+  'chain-changed': { exit: 1, rules: ['MTC5003'] },
   'machine-removed': { exit: 1, rules: ['MTC5004'] },
   'kernel-raised': { exit: 1, rules: ['MTC5006'] },
-  'register-hidden': { exit: 0, rules: ['MTC5007', 'MTC5020', 'MTC5021'] },
+  // The hide fixes two pairs: listed in the MTC5007 warning, not in notes of their own.
+  'register-hidden': { exit: 0, rules: ['MTC5007'] },
   'target-changed': { exit: 1, rules: ['MTC5008'] },
   'property-added': { exit: 0, rules: ['MTC5009'] },
-  waived: { exit: 0, rules: ['MTC5021', 'MTC5020'], waived: ['MTC5004'] },
+  waived: { exit: 0, rules: ['MTC5007'], waived: ['MTC5004'] },
 };
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(diffReportSchema);
@@ -34,11 +41,11 @@ describe('golden outputs of previous/current fixture pairs', () => {
       const { report, exitCode } = diffCase(name);
       test('exit code and rules', () => {
         expect(exitCode).toBe(want.exit);
-        const active = new Set(report.findings.filter((f) => !f.waived).map((f) => f.rule));
-        for (const r of want.rules) expect(active, `${name} should report ${r}`).toContain(r);
-        for (const r of want.absent ?? []) expect(active).not.toContain(r);
-        const waived = new Set(report.findings.filter((f) => f.waived).map((f) => f.rule));
-        for (const r of want.waived ?? []) expect(waived).toContain(r);
+        expect(report.findings.filter((f) => !f.waived).map((f) => f.rule).sort()).toEqual([...want.rules].sort());
+        expect(report.findings.filter((f) => f.waived).map((f) => f.rule)).toEqual(want.waived ?? []);
+        // One finding per cause.
+        const causes = report.findings.map((f) => f.cause).filter((c) => c !== null);
+        expect(new Set(causes).size).toBe(causes.length);
         expect(report.verdict).toBe(want.exit === 1 ? 'breaking' : name === 'no-changes' ? 'no-changes' : 'compatible');
       });
       test('JSON report follows schema/diff.schema.json', () => {
@@ -56,21 +63,28 @@ describe('golden outputs of previous/current fixture pairs', () => {
 
 describe('what the cases show', () => {
   const find = (r: DiffReport, rule: string) => r.findings.filter((f) => f.rule === rule);
-  test('a removed tolerance breaks forward migration 6.12 → 6.13, with QEMU\'s lines', () => {
+  test('a removed tolerance breaks forward migration 6.12 → 6.13, with QEMU\'s lines, under its one finding', () => {
     const { report } = diffCase('rule-removed');
-    const f = find(report, 'MTC5005').find((x) => x.machine === 'virt-10.1' && x.subject === 'n1-6.12 → n1-6.13')!;
-    expect(f.severity).toBe('error');
-    expect(f.qemu.join('\n')).toContain('qemu-system-aarch64: ');
+    const [f] = find(report, 'MTC5001');
+    expect(f).toMatchObject({ severity: 'error', machine: 'virt-10.1', machines: ['virt-10.1', 'virt-10.0'], subject: 'TCR2_EL1 (0x603000000013c103), PIRE0_EL1 (0x603000000013c512), PIR_EL1 (0x603000000013c513)' });
+    expect(f!.breaks).toEqual(['virt-10.1: n1-6.12 → n1-6.13', 'virt-10.1: n1-6.12 → n1-6.15', 'virt-10.0: n1-6.12 → n1-6.13', 'virt-10.0: n1-6.12 → n1-6.15']);
+    expect(f!.qemu.join('\n')).toContain('qemu-system-aarch64: Invalid value 173 expecting positive value <= 171');
     expect(report.matrix!.newlyFailing.some((p) => p.machine === 'virt-10.0')).toBe(true); // inherited
     expect(report.changes.filter((c) => c.kind === 'tolerance-removed').map((c) => c.machine)).toEqual(expect.arrayContaining(['virt-10.1', 'virt-10.0']));
+    // Six changes (three registers on two machine types), one cause.
+    expect(report.changes.map((c) => c.cause)).toEqual(Array(6).fill(report.causes[0]!.id));
+    expect(report.causes).toHaveLength(1);
+    expect(report.causes[0]).toMatchObject({ origin: 'virt-10.1', machines: ['virt-10.1', 'virt-10.0'], released: ['virt-10.1', 'virt-10.0'] });
     expect(report.generated.map((g) => g.path)).toEqual(['c/virt.c']);
   });
   test('hiding BMAP_2 on virt-10.2 says which pairs it fixes', () => {
     const { report } = diffCase('register-hidden');
     const add = report.changes.find((c) => c.kind === 'hidden-added' && c.machine === 'virt-10.2')!;
     expect(add.fixes).toContain('n1-6.15 → n1-6.12');
-    expect(find(report, 'MTC5021').some((f) => f.message.includes('fixes n1-6.15 → n1-6.12'))).toBe(true);
-    expect(find(report, 'MTC5007')[0].severity).toBe('warning');
+    const [f] = find(report, 'MTC5007');
+    expect(f!.severity).toBe('warning');
+    expect(f!.fixes).toEqual(['virt-10.2: n1-6.15 → n1-6.12', 'virt-10.2: n1-6.15 → n1-6.13']);
+    expect(f!.message).toContain('fixes 2 pairs');
   });
   test('a raised kernel requirement makes pairs unsupported', () => {
     const { report } = diffCase('kernel-raised');
@@ -88,6 +102,25 @@ describe('what the cases show', () => {
     expect(r.exitCode).toBe(2);
     expect(r.report.diagnostics.map((d) => d.code)).toEqual(['MTC5052', 'MTC5050', 'MTC5050']);
   });
+  test('a finding that reaches several released machine types is waived only when waivers cover all of them', () => {
+    const tree = (side: string, yaml: string) => {
+      const files: Record<string, string> = { 'rules/mtc.yaml': yaml };
+      for (const f of ['virt.mtc', 'virt-rhel.mtc', 'pc.mtc']) files[`rules/${f}`] = readFileSync(join(fixtures, `cases/rule-removed/${side}/rules/${f}`), 'utf8');
+      return tempProject(files);
+    };
+    const run = (waivers: string) => {
+      const yaml = `released: [virt-10.1, virt-10.0]\nwaivers:\n${waivers}`;
+      return runDiff({ cwd: fixtures, base: tree('base', 'released: [virt-10.1, virt-10.0]\n'), head: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
+    };
+    const one = run('  - { rule: MTC5001, machine: virt-10.1, reason: "only the newest" }\n');
+    expect(one.exitCode).toBe(1);
+    expect(one.report.findings.map((f) => [f.rule, f.waived === null])).toEqual([['MTC5001', true]]);
+    expect(one.report.diagnostics.filter((d) => d.code === 'MTC5053')).toEqual([]); // the waiver matched part of it: not "unused"
+    const all = run('  - { rule: MTC5001, machine: "virt-10.*", reason: "both" }\n');
+    expect(all.exitCode).toBe(0);
+    expect(all.report.findings[0]!.waived).toMatchObject({ reason: 'both' });
+  });
+
   test('the same change to unreleased machine types is not breaking; new failures are warnings', () => {
     const tree = (side: string, yaml: string) => {
       const files: Record<string, string> = { 'rules/mtc.yaml': yaml };
@@ -98,7 +131,8 @@ describe('what the cases show', () => {
     const r = runDiff({ cwd: fixtures, base: tree('base', yaml), head: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
     expect(r.exitCode).toBe(0);
     expect(r.report.verdict).toBe('compatible');
-    expect(r.report.findings.filter((f) => f.rule === 'MTC5005').map((f) => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+    // One warning for the one rule change, with its four pairs.
+    expect(r.report.findings.map((f) => [f.rule, f.severity, f.breaks.length])).toEqual([['MTC5005', 'warning', 4]]);
     expect(r.report.findings.some((f) => f.rule === 'MTC5001')).toBe(false);
     expect(r.report.diagnostics.map((d) => [d.code, d.message])).toEqual([['MTC5054', '`released: virt-8.*` matches no machine type']]);
   });

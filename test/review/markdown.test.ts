@@ -6,7 +6,7 @@ import { diffCase } from './helpers.js';
 /** A real report blown up: many findings with QEMU lines and a long generated diff. */
 function hugeReport(): DiffReport {
   const { report } = diffCase('rule-removed');
-  const f0 = report.findings.find((f) => f.rule === 'MTC5005')!;
+  const f0 = report.findings.find((f) => f.rule === 'MTC5001')!;
   const findings: Finding[] = Array.from({ length: 3000 }, (_, i) => ({ ...f0, machine: `virt-${(i % 40) + 1}.0`, subject: `h${i}`, message: `${f0.message} #${i} \`\`\` <b>x</b>` }));
   const diff = ['--- a/c/virt.c', '+++ b/c/virt.c', '@@ -1,4000 +1,4000 @@', ...Array.from({ length: 8000 }, (_, i) => (i % 2 ? '+' : '-') + ` line ${i} with \`\`\`\` fences`)].join('\n') + '\n';
   return {
@@ -34,9 +34,12 @@ describe('markdown PR comment', () => {
     const md = renderMarkdown(diffCase('rule-removed').report);
     const lines = md.split('\n');
     expect(lines[0]).toBe('<!-- mtc-diff -->');
-    expect(lines[1]).toBe('### ❌ mtc diff: 10 breaking changes');
-    expect(lines[3]).toMatch(/^\*\*10 breaking, 0 waived, 0 warnings, 0 fixed pairs, 6 changes in 2 machine types\*\*/);
-    expect(md).toContain('<details>\n<summary><b>virt-10.1</b> (released): 3 changes, 5 breaking</summary>');
+    expect(lines[1]).toBe('### ❌ mtc diff: 1 breaking change');
+    expect(lines[3]).toMatch(/^\*\*1 breaking, 0 waived, 0 warnings, 0 fixed pairs, 6 changes from 1 rule change in 2 machine types\*\*/);
+    // The one finding, its detail (machine types, pairs, QEMU's lines) collapsed under it.
+    expect(md).toContain('❌ **MTC5001 released-rule-removed**: virt-10.1: TCR2\\_EL1');
+    expect(md).toContain('<details>\n<summary>2 machine types · 4 newly failing pairs · QEMU\'s lines</summary>');
+    expect(md).toContain('- virt-10.0: n1-6.12 → n1-6.13, n1-6.12 → n1-6.15');
     balanced(md);
   });
 

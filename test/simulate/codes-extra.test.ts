@@ -36,14 +36,21 @@ describe('MTC4002 bad-host-profile', () => {
   it('a --hosts path that does not exist', async () => {
     const p = join(dir, 'no-such-host.yaml');
     const diags = failure({ build: seedsBuild, hosts: [p] });
-    expect(diags).toEqual([{ code: 'MTC4002', severity: simulateCodes.MTC4002.severity, file: p, message: `cannot read host profile ${p}: ENOENT` }]);
+    expect(diags).toEqual([
+      {
+        code: 'MTC4002',
+        severity: simulateCodes.MTC4002.severity,
+        file: p,
+        message: `\`${p}\` is neither a host profile file, a directory of them, nor a built-in host`,
+        help: expect.stringMatching(/^built-in hosts: .*n1-6\.12/),
+      },
+    ]);
     expect(where(diags[0]!)).toBe('-');
-    expect(diags[0]!.help).toBeUndefined();
 
     const r = await cli(['simulate', '--build', seedsBuild, '--hosts', p]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`error[MTC4002]: cannot read host profile ${p}: ENOENT`);
+    expect(r.stderr).toContain(`error[MTC4002]: \`${p}\` is neither a host profile file`);
   });
 
   it('the fixture hosts load (the test above can fail)', () => {

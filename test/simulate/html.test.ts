@@ -9,6 +9,7 @@ import { simulate } from '../../src/simulate/command.js';
 import { escapeHtml, outcomeColours, renderHtml } from '../../src/simulate/render-html.js';
 import { outcomes } from '../../src/simulate/types.js';
 import { seedsBuild } from './helpers.js';
+import { needChromium, noTimeouts } from '../support/browser.js';
 
 let browser: BrowserContext;
 let page: Page;
@@ -19,10 +20,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mtc-html-'));
   // A fresh user-data dir per run.
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
+    timeout: 0,
+    executablePath: needChromium(),
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  noTimeouts(browser);
   page = await browser.newPage();
   page.on('request', (r) => {
     if (!r.url().startsWith('file:')) requests.push(r.url());
@@ -31,7 +34,7 @@ beforeAll(async () => {
   const file = join(dir, 'matrix.html');
   writeFileSync(file, run.output);
   await page.goto(pathToFileURL(file).href);
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -13,9 +13,9 @@ export interface CliRun {
 /** The CLI users run: package.json `bin` (the esbuild bundle, built by `npm run build`). */
 export const BIN = join(process.cwd(), (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } }).bin.mtc);
 
-/** Runs the bundled CLI as a process, without colour unless `env` asks for it. */
-export function runBin(args: readonly string[], cwd = process.cwd(), env: Record<string, string> = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+/** Runs the bundled CLI as a process, without colour unless `env` asks for it; `input` is its standard input. */
+export function runBin(args: readonly string[], cwd = process.cwd(), env: Record<string, string> = {}, input?: string): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, ...(input !== undefined ? { input } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

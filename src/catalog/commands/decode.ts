@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
 import { describeTimeline, loadBuiltinHistory } from '../history.js';
-import { classOfId, describeFields, idHex, qemuName } from '../regid.js';
+import { classOfId, describeFields, idHex, notARegister, qemuName } from '../regid.js';
 import { suggestNames } from '../catalog.js';
 import { sanitize } from '../../diagnostics/render.js';
 import { resolveUserRegister, ruleMentions } from './shared.js';
@@ -44,6 +44,13 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
   const json: unknown[] = [];
   for (const a of args) {
     const id = ids.get(a);
+    const notReg = id !== undefined ? notARegister(id) : undefined;
+    if (notReg !== undefined) {
+      status = 1;
+      if (format === 'json') json.push({ input: a, error: notReg, suggestions: [] });
+      else err(`error[MTC2001]: ${sanitize(notReg)}\n`);
+      continue;
+    }
     if (id === undefined || classOfId(id) === undefined) {
       status = 1;
       const sug = suggestNames(catalog, a, 3);

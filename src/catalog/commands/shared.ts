@@ -1,11 +1,15 @@
 import type * as A from '../../syntax/ast.js';
+import * as nodePath from 'node:path';
 import { loadProject } from '../../resolve/load.js';
+import { findProjectRoot } from '../../resolve/project-root.js';
 import { encodeSysreg, parseGenericSysregName, parseIdHex, parseRegisterTuple } from '../regid.js';
 import type { Catalog } from '../types.js';
 
 /** Resolves what a user typed: hex id, catalog name/alias, generic name, tuple or QEMU name. */
 export function resolveUserRegister(catalog: Catalog, text: string): bigint | undefined {
-  const t = text.trim();
+  let t = text.trim();
+  // `0x6030_0000_0013_c103`: `_` between hex digits, as rule files accept.
+  if (/^0x[0-9a-f]+(_[0-9a-f]+)+$/i.test(t)) t = t.replace(/_/g, '');
   const hex = /^(0x)?([0-9a-f]{16})$/i.exec(t);
   if (hex) return BigInt('0x' + hex[2]);
   const h = parseIdHex(t);
@@ -49,7 +53,9 @@ export function ruleMentions(catalog: Catalog, paths: readonly string[], ids: Re
   const out = new Map<bigint, RuleMention[]>();
   let project;
   try {
-    project = loadProject(paths);
+    // The root as `mtc check` finds it, so that `--rules /elsewhere/rules` works from any directory.
+    const abs = paths.map((p) => nodePath.resolve(p));
+    project = loadProject(abs, { root: findProjectRoot(abs, process.cwd()) });
   } catch {
     return out;
   }

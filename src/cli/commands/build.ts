@@ -21,8 +21,8 @@ export function register(program: Command, setExit: SetExit): void {
       .option('-o, --out <dir>', 'output directory', 'out')
       .option('--check', 'write nothing; exit 1 and show a diff when the output directory differs from a fresh build')
       .option('--signoff <who>', 'with --qemu-tree: write the patch as a `git format-patch` mail from and signed off by "Name <mail>" (for `git am`)')
-      .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif', 'human')
-      .option('--root <dir>', 'project root; includes cannot leave it (default: current directory)'),
+      .option('-f, --format <format>', 'diagnostics format: human, json, github, sarif, gitlab', 'human')
+      .option('--root <dir>', 'project root; includes cannot leave it (default: the nearest directory above the paths with rules/mtc.yaml, else the current directory, else their common ancestor)'),
   )).action(async (paths: string[], opts: BuildOptions) => {
     const impl = await import('../../emit/command.js');
     setExit(await impl.runBuild(paths, opts));

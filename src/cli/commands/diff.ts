@@ -17,7 +17,7 @@ export function register(program: Command, setExit: SetExit): void {
     program
       .command('diff')
       .description(
-        'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, breaking-change findings, migration matrix change, generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
+        'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, one finding per rule change (with the machine types and migration pairs it affects), generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
       )
       .argument('[paths...]', 'rule files or directories inside each tree (default: rules/)')
       .requiredOption(
@@ -27,7 +27,7 @@ export function register(program: Command, setExit: SetExit): void {
       .option('--head <ref|dir>', 'the tree after the change (default: the working tree)')
       .option(
         '-f, --format <format>',
-        'output format: text, markdown (a PR comment), json, github (Actions annotations) or sarif (SARIF 2.1.0)',
+        'output format: text, markdown (a PR or MR comment), json, github (Actions annotations), sarif (SARIF 2.1.0) or gitlab (Code Quality report)',
         'text',
       )
       .option('--config <file>', 'review configuration relative to each tree (default: rules/mtc.yaml, then mtc.yaml)')

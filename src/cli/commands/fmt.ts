@@ -3,6 +3,7 @@ import type { SetExit } from './index.js';
 
 export interface FmtCommandOptions {
   readonly check?: boolean;
+  readonly stdinFilename?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -11,10 +12,11 @@ export function register(program: Command, setExit: SetExit): void {
     .description(
       'format rule files in place (the canonical layout of the Prettier plugin); with --check, list unformatted files and exit 1',
     )
-    .argument('[paths...]', 'rule files or directories (default: rules/)')
+    .argument('[paths...]', 'rule files or directories (default: rules/); - formats standard input to standard output')
     .option('--check', 'change nothing; list the files that are not formatted and exit 1 if there are any')
+    .option('--stdin-filename <path>', 'with `-`: the file name standard input stands for (diagnostics, Prettier config)')
     .action(async (paths: string[], opts: FmtCommandOptions) => {
       const impl = await import('../../format/fmt-command.js');
-      setExit(await impl.runFmt(paths, { check: opts.check === true }));
+      setExit(await impl.runFmt(paths, { check: opts.check === true, ...(opts.stdinFilename !== undefined ? { stdinFilename: opts.stdinFilename } : {}) }));
     });
 }

@@ -7,6 +7,8 @@ import { register as decode } from './decode.js';
 import { register as explain } from './explain.js';
 import { register as simulate } from './simulate.js';
 import { register as qemuProfile } from './qemu-profile.js';
+import { register as codes } from './codes.js';
+import { register as gitlabNote } from './gitlab-note.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -21,4 +23,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   explain(program, setExit);
   simulate(program, setExit);
   qemuProfile(program, setExit);
+  gitlabNote(program, setExit);
+  codes(program, setExit);
 }
