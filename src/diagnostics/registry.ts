@@ -6,10 +6,11 @@ import { emitCodes } from '../emit/codes.js';
 import { simulateCodes } from '../simulate/codes.js';
 import { formatCodes } from '../format/codes.js';
 import { reviewCodes } from '../review/codes.js';
+import { captureCodes } from '../capture/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, captureCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)
@@ -38,6 +39,7 @@ export function diagnosticsMarkdown(): string {
     '| MTC40xx | simulator |',
     '| MTC50xx | review (`mtc diff`) |',
     '| MTC60xx | formatter |',
+    '| MTC70xx | `mtc capture`: running QEMU, reading migration streams |',
     '| MTC90xx | input/output, usage and internal errors |',
     '',
   ];

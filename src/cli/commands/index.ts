@@ -6,6 +6,7 @@ import { register as fmt } from './fmt.js';
 import { register as decode } from './decode.js';
 import { register as explain } from './explain.js';
 import { register as simulate } from './simulate.js';
+import { register as capture } from './capture.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   decode(program, setExit);
   explain(program, setExit);
   simulate(program, setExit);
+  capture(program, setExit);
 }
