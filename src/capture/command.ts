@@ -98,9 +98,10 @@ const codeHelp: Record<string, string> = {
 };
 
 /** A stream error as a diagnostic with its byte offset. */
-export function streamDiagnostic(e: StreamError, file: string): Diagnostic {
+export function streamDiagnostic(e: StreamError, file: string | undefined): Diagnostic {
   const code = e.kind === 'no-vmdesc' ? 'MTC7007' : e.kind === 'no-cpu' ? 'MTC7006' : 'MTC7005';
-  return { code, severity: captureCodes[code].severity, file, message: `${e.message} (at byte ${showOffset(e.offset)})`, help: codeHelp[code] };
+  const where = file === undefined ? ' of the stream QEMU wrote (--keep-stream FILE keeps it)' : '';
+  return { code, severity: captureCodes[code].severity, ...(file !== undefined ? { file } : {}), message: `${e.message} (at byte ${showOffset(e.offset)}${where})`, help: codeHelp[code] };
 }
 
 /** Reads a stream file; `.gz` and `.br` are decompressed, never past `max` bytes. */
@@ -157,7 +158,8 @@ export async function capture(o: CaptureCliOptions, signal?: AbortSignal): Promi
   const diagnostics: Diagnostic[] = [];
   const fail = (d: Diagnostic, exitCode = 1): CaptureOutcome => ({ diagnostics: [...diagnostics, d], exitCode });
   let bytes: Buffer;
-  let display: string;
+  /** The file the stream is in, for diagnostics (a capture from QEMU has one only with --keep-stream). */
+  let display: string | undefined;
   const meta: { -readonly [K in keyof CaptureMeta]: CaptureMeta[K] } = { accel: plan.accel };
   if (plan.cpu !== undefined) meta.cpu = plan.cpu;
   if (o.name !== undefined) meta.name = o.name;
@@ -177,7 +179,7 @@ export async function capture(o: CaptureCliOptions, signal?: AbortSignal): Promi
       }
       if (plan.qemuVersion !== undefined) meta.qemuVersion = plan.qemuVersion;
     } else {
-      display = 'migration stream';
+      display = undefined;
       const r = await runCapture({
         qemuBinary: plan.source.binary,
         machine: plan.machine,

@@ -179,7 +179,7 @@ export function parseStream(bytes: Uint8Array, limits: StreamLimits = {}): Parse
   if (magic !== QEMU_VM_FILE_MAGIC)
     head.fail(`not a QEMU migration stream: file magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x5145564d ("QEVM")`, 0);
   const version = head.be32('file version');
-  if (version === QEMU_VM_FILE_VERSION_COMPAT) head.fail('stream version 2 (QEMU before 1.3?) is not supported: it has no section records of version 3', 4);
+  if (version === QEMU_VM_FILE_VERSION_COMPAT) head.fail('stream version 2 is the obsolete savevm v2 format, which QEMU itself no longer loads (savevm.c:2742-2746)', 4);
   if (version !== QEMU_VM_FILE_VERSION) head.fail(`unknown stream version ${version}, expected 3`, 4);
 
   const loc = locateDescription(bytes, limits.maxDescriptionBytes ?? DEFAULT_MAX_DESCRIPTION_BYTES);

@@ -2,13 +2,14 @@
  * The JSON VM description QEMU appends to a precopy stream, after the
  * end-of-file mark: `QEMU_VM_VMDESCRIPTION` (0x06), a be32 length, then that
  * many bytes of JSON (qemu-10.2.2 migration/savevm.c:1697-1708; 11.1.1
- * migration/savevm.c:1719-1731, `qemu_savevm_state_vm_desc`). It names every field of every non-iterable
- * section and the bytes it took (vmstate.c, `vmsd_desc_field_start` and
- * `vmsd_desc_field_end`, 10.2.2 :356-412):
+ * migration/savevm.c:1719-1731, `qemu_savevm_state_vm_desc`). It names every
+ * field of every non-iterable section and the bytes it took (vmstate.c,
+ * `vmsd_desc_field_start` and `vmsd_desc_field_end`, 10.2.2 :356-412):
  *
  *   { "configuration": VMSD, "page_size": 4096, "devices": [DEVICE…] }
  *   VMSD   = { "vmsd_name", "version", "fields": [FIELD…], "subsections"?: [VMSD…] }
- *   DEVICE = VMSD + { "name": idstr, "instance_id" }       (old-style sections: "size" and one "data" buffer field)
+ *   DEVICE = VMSD + { "name": idstr, "instance_id" }
+ *            (an old-style section: "size" and one "data" buffer field)
  *   FIELD  = { "name", "type", "size", "array_len"? | "index"?, "struct"?: VMSD }
  *
  * `size` is the number of bytes QEMU wrote for the field; for a compressed
@@ -21,7 +22,7 @@
  * This module only locates and checks that document; savevm.ts walks the
  * stream with it.
  */
-import { StreamError, be32At, showOffset } from './cursor.js';
+import { StreamError, be32At } from './cursor.js';
 
 export interface FieldDesc {
   readonly name: string;
@@ -176,8 +177,4 @@ export function readDescription(bytes: Uint8Array, loc: { markOffset: number; js
   const out: { -readonly [K in keyof VmDescription]: VmDescription[K] } = { ...loc, pageSize, devices };
   if (top.configuration !== undefined) out.configuration = r.vmsd(top.configuration, '$.configuration', 0);
   return out;
-}
-
-export function describeLocation(loc: { markOffset: number }): string {
-  return `VM description at ${showOffset(loc.markOffset)}`;
 }

@@ -55,7 +55,10 @@ else {
           migrating = true;
           const path = args.uri.replace(/^file:/, '');
           if (mode === 'big') writeFileSync(path, Buffer.alloc(3 * 1024 * 1024));
-          else if (mode !== 'hang-migrate') writeFileSync(path, brotliDecompressSync(readFileSync(process.env.FAKE_QEMU_STREAM)));
+          else if (mode !== 'hang-migrate') {
+            const src = readFileSync(process.env.FAKE_QEMU_STREAM);
+            writeFileSync(path, process.env.FAKE_QEMU_STREAM.endsWith('.br') ? brotliDecompressSync(src) : src);
+          }
           mark('migrate');
           ok({});
           break;

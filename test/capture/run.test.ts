@@ -5,7 +5,7 @@
  * The real binaries are exercised by test/qemu/capture.qemu.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { capture } from '../../src/capture/command.js';
 import { CaptureFailure, firstLines, qemuArgs, runCapture, type RunOptions } from '../../src/capture/run.js';
 import { BIN } from '../support/cli.js';
+import { locateDescription } from '../../src/capture/vmdesc.js';
 import { fixtureDir, stream } from './support.js';
+import { writeStream } from './writer.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mtc-capture-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -170,6 +172,29 @@ describe('capture() end to end with the stand-in', () => {
     expect(r.diagnostics).toEqual([]);
     const golden = readFileSync(`${fixtureDir}qemu-10.2.2-virt-10.2-max.profile.yaml`, 'utf8');
     expect(r.yaml).toBe(golden.replace('  qemu_version: "10.2.2"\n', '  qemu_version: "10.2.2"\n  qemu_package: "fake"\n'));
+  });
+
+  it('a stream without a cpu section from QEMU: MTC7006 located in the stream QEMU wrote, or in the --keep-stream file', async () => {
+    env = withMode('ok');
+    const noCpu = join(work, 'nocpu.mig');
+    writeFileSync(noCpu, writeStream({ cpus: [] }));
+    process.env.FAKE_QEMU_STREAM = noCpu;
+    const r = await capture({ qemuBinary: fake });
+    expect(r.exitCode).toBe(1);
+    expect(r.yaml).toBeUndefined();
+    const at = locateDescription(readFileSync(noCpu), 1 << 20)!.markOffset;
+    expect(r.diagnostics).toEqual([
+      {
+        code: 'MTC7006',
+        severity: 'error',
+        message: `the stream has no \`cpu\` section (its sections: ram, timer) (at byte ${at} (0x${at.toString(16)}) of the stream QEMU wrote (--keep-stream FILE keeps it))`,
+        help: 'capture an Arm machine (qemu-system-aarch64) with at least one CPU',
+      },
+    ]);
+    const kept = join(work, 'kept-nocpu.mig');
+    const k = await capture({ qemuBinary: fake, keepStream: kept });
+    expect(k.diagnostics.map((d) => [d.code, d.file])).toEqual([['MTC7006', kept]]);
+    expect(readFileSync(kept).equals(readFileSync(noCpu))).toBe(true);
   });
 
   it('SIGINT to the command: exit 130, MTC7009, QEMU gone, directory removed', async () => {
