@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../support/cli.js';
 import { fixtureDir, stream } from './support.js';
 import { writeStream } from './writer.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mtc-capture-cli-'));
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mtc-capture-cli-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MAX = `${fixtureDir}qemu-10.2.2-virt-10.2-max.mig.br`;

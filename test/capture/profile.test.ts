@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpregLists } from '../../src/capture/cpreg.js';
 import { buildProfile, defaultProfileName, renderProfileYaml, type CaptureMeta } from '../../src/capture/profile.js';
 import { parseStream } from '../../src/capture/savevm.js';
@@ -106,7 +106,10 @@ describe('profile details', () => {
 });
 
 describe('mtc simulate reads captured profiles next to a built-in one', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mtc-sim-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mtc-capture-sim-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const hosts = ['qemu-10.2.2-virt-10.2-max', 'qemu-10.2.2-virt-10.2-cortex-a57'].map(goldenPath);
 

@@ -5,11 +5,11 @@
  * The real binaries are exercised by test/qemu/capture.qemu.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../../src/capture/command.js';
 import { CaptureFailure, firstLines, qemuArgs, runCapture, type RunOptions } from '../../src/capture/run.js';
 import { BIN } from '../support/cli.js';
@@ -17,13 +17,18 @@ import { locateDescription } from '../../src/capture/vmdesc.js';
 import { fixtureDir, stream } from './support.js';
 import { writeStream } from './writer.js';
 
-const work = mkdtempSync(join(tmpdir(), 'mtc-capture-test-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
+let work = '';
 /** An executable that runs fake-qemu.mjs with this Node. */
-const fake = join(work, 'qemu-system-aarch64');
-writeFileSync(fake, `#!/bin/sh\nexec "${process.execPath}" "${fileURLToPath(new URL('./fake-qemu.mjs', import.meta.url))}" "$@"\n`);
-chmodSync(fake, 0o755);
+let fake = '';
+let base: RunOptions;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'mtc-capture-test-'));
+  fake = join(work, 'qemu-system-aarch64');
+  writeFileSync(fake, `#!/bin/sh\nexec "${process.execPath}" "${fileURLToPath(new URL('./fake-qemu.mjs', import.meta.url))}" "$@"\n`);
+  chmodSync(fake, 0o755);
+  base = { qemuBinary: fake, machine: 'virt-10.2', cpu: 'max', accel: 'tcg', startTimeout: 20, migrateTimeout: 20, maxStreamBytes: 64 * 1024 * 1024, pollMs: 5 };
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const STREAM = `${fixtureDir}qemu-10.2.2-virt-10.2-max.mig.br`;
 let markN = 0;
@@ -40,7 +45,6 @@ function withMode(mode: string): { mark: string; restore: () => void } {
   };
 }
 
-const base: RunOptions = { qemuBinary: fake, machine: 'virt-10.2', cpu: 'max', accel: 'tcg', startTimeout: 20, migrateTimeout: 20, maxStreamBytes: 64 * 1024 * 1024, pollMs: 5 };
 
 /** The fake's pid and working directory (the capture's temporary directory). */
 function marks(file: string): { pid: number; cwd: string; lines: string[] } {
@@ -60,18 +64,30 @@ function alive(pid: number): boolean {
 let env: { mark: string; restore: () => void } | undefined;
 afterEach(() => env?.restore());
 
-async function failure(mode: string, o: Partial<RunOptions> = {}): Promise<{ e: CaptureFailure; mark: string }> {
+async function failure(mode: string, o: Partial<RunOptions> = {}): Promise<{ e: CaptureFailure; mark: string; before: string[] }> {
   env = withMode(mode);
+  const before = captureDirs();
   const e = await runCapture({ ...base, ...o }).then(
     () => undefined,
     (x: unknown) => x,
   );
   expect(e).toBeInstanceOf(CaptureFailure);
-  return { e: e as CaptureFailure, mark: env.mark };
+  return { e: e as CaptureFailure, mark: env.mark, before };
 }
 
-/** After a capture: QEMU is gone and its temporary directory removed. */
-function expectCleanedUp(mark: string): void {
+/** The capture directories (mkdtemp's `mtc-capture-XXXXXX`) in the temporary directory now. */
+function captureDirs(): string[] {
+  return readdirSync(tmpdir()).filter((n) => /^mtc-capture-[A-Za-z0-9]{6}$/.test(n));
+}
+
+/**
+ * After a capture: no capture directory is left (compared with `before`), and
+ * when the stand-in got as far as recording itself, that its process is gone
+ * and its working directory was the capture's.
+ */
+function expectCleanedUp(mark: string, before: readonly string[]): void {
+  expect(captureDirs().filter((d) => !before.includes(d)), 'a capture directory is left behind').toEqual([]);
+  if (!existsSync(mark)) return; // killed before it started; the directory check above still holds
   const m = marks(mark);
   expect(alive(m.pid), 'the QEMU child is still running').toBe(false);
   expect(m.cwd).toMatch(/mtc-capture-/);
@@ -81,12 +97,13 @@ function expectCleanedUp(mark: string): void {
 describe('runCapture with a QMP stand-in', () => {
   it('migrates to a file, returns the stream and what QMP said, quits QEMU and cleans up', async () => {
     env = withMode('ok');
+    const before = captureDirs();
     const r = await runCapture(base);
     expect(r.stream.equals(stream('qemu-10.2.2-virt-10.2-max'))).toBe(true);
     expect([r.qemuVersion, r.qemuPackage, r.machineType, r.cpuTypes, r.midr]).toEqual(['10.2.2', 'fake', 'virt-10.2', ['max-arm-cpu'], 984336]);
     expect(r.argv.slice(1, -2)).toEqual(['-S', '-nodefaults', '-no-user-config', '-nographic', '-display', 'none', '-M', 'virt-10.2', '-cpu', 'max', '-accel', 'tcg']);
     expect(marks(env.mark).lines).toContain('migrate');
-    expectCleanedUp(env.mark);
+    expectCleanedUp(env.mark, before);
   });
 
   it('MTC7001: a missing binary, a directory, a file that is not executable', async () => {
@@ -100,60 +117,61 @@ describe('runCapture with a QMP stand-in', () => {
   });
 
   it('MTC7002: QEMU exits at start; the message quotes its stderr', async () => {
-    const { e, mark } = await failure('exit', { machine: 'nope' });
+    const { e, mark, before } = await failure('exit', { machine: 'nope' });
     expect(e.code).toBe('MTC7002');
     expect(e.message).toBe('QEMU exited (status 1) before the capture finished; it printed: qemu-system-aarch64: -machine nope: unsupported machine type | Use -machine help to list supported machines');
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 
   it('MTC7002: QEMU never connects to the QMP socket: stopped after --start-timeout', async () => {
-    const { e, mark } = await failure('silent', { startTimeout: 1 });
+    const { e, mark, before } = await failure('silent', { startTimeout: 1 });
     expect([e.code, e.message]).toEqual(['MTC7002', 'QEMU did not connect to its QMP socket and answer within 1 s']);
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 
   it('MTC7010: something that is not QMP on the socket, or a QMP error', async () => {
     const a = await failure('not-qmp');
     expect([a.e.code, a.e.message]).toEqual(['MTC7010', 'QEMU sent something that is not JSON on the QMP socket: hello, this is not QMP']);
-    expectCleanedUp(a.mark);
+    expectCleanedUp(a.mark, a.before);
     env?.restore();
     const b = await failure('qmp-error');
     expect([b.e.code, b.e.message]).toEqual(['MTC7010', 'query-version: The command query-version has not been found']);
-    expectCleanedUp(b.mark);
+    expectCleanedUp(b.mark, b.before);
   });
 
   it('MTC7002, not MTC7010, when QEMU closes the QMP socket on its way out: its exit is what is reported', async () => {
-    const { e, mark } = await failure('close-qmp');
+    const { e, mark, before } = await failure('close-qmp');
     expect([e.code, e.message]).toEqual(['MTC7002', 'QEMU exited (status 3) before the capture finished; it printed: qemu-system-aarch64: terminating on signal 15 from pid 1']);
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 
   it('MTC7003: the migration fails (error-desc quoted), or does not complete in time', async () => {
     const a = await failure('fail-migrate');
     expect([a.e.code, a.e.message]).toEqual(['MTC7003', "QEMU reports the migration failed: State blocked by non-migratable device 'vhost'"]);
-    expectCleanedUp(a.mark);
+    expectCleanedUp(a.mark, a.before);
     env?.restore();
     const b = await failure('hang-migrate', { migrateTimeout: 1 });
     expect([b.e.code, b.e.message]).toEqual(['MTC7003', 'the migration did not complete within 1 s']);
-    expectCleanedUp(b.mark);
+    expectCleanedUp(b.mark, b.before);
   });
 
   it('MTC7004: a stream growing past the limit is cancelled', async () => {
-    const { e, mark } = await failure('big', { maxStreamBytes: 1024 * 1024 });
+    const { e, mark, before } = await failure('big', { maxStreamBytes: 1024 * 1024 });
     expect(e.code).toBe('MTC7004');
     expect(e.message).toMatch(/grew past --max-stream-size \(1048576 bytes\); the capture was cancelled/);
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 
   it('MTC7009: an abort (SIGINT) stops QEMU and removes the directory', async () => {
     env = withMode('hang-migrate');
+    const before = captureDirs();
     const ac = new AbortController();
     const p = runCapture({ ...base, signal: ac.signal }).catch((e: unknown) => e);
     const mark = env.mark;
     while (!existsSync(mark) || !readFileSync(mark, 'utf8').includes('migrate')) await new Promise((r) => setTimeout(r, 20));
     ac.abort();
     expect(await p).toMatchObject({ code: 'MTC7009' });
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 
   it('the QEMU command line and quoting of stderr', () => {
@@ -199,6 +217,7 @@ describe('capture() end to end with the stand-in', () => {
 
   it('SIGINT to the command: exit 130, MTC7009, QEMU gone, directory removed', async () => {
     const mark = join(work, 'sigint-mark');
+    const before = captureDirs();
     const child = spawn(process.execPath, [BIN, 'capture', '--qemu-binary', fake], {
       env: { ...process.env, NO_COLOR: '1', FAKE_QEMU_MODE: 'hang-migrate', FAKE_QEMU_MARK: mark, FAKE_QEMU_STREAM: STREAM },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -210,7 +229,7 @@ describe('capture() end to end with the stand-in', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/error\[MTC7009\]: capture interrupted; QEMU stopped, nothing written/);
-    expectCleanedUp(mark);
+    expectCleanedUp(mark, before);
   });
 });
 

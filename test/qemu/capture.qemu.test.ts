@@ -19,7 +19,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QmpClient } from '../../src/capture/qmp.js';
 import { runMain } from '../support/cli.js';
 import { fixtureDir, kvmToCpregId } from '../capture/support.js';
@@ -39,7 +39,10 @@ function bin(v: Version): string {
   return b;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'mtc-qemu-test-'));
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'mtc-qemu-test-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Captured {
