@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Builds dist/ once when it is older than src/ (the CLI tests run the bundle, as users do).
     globalSetup: ['./test/support/global-setup.ts'],
+    // Real QEMU binaries: `npm run test:qemu` (vitest.qemu.config.ts).
+    exclude: ['test/qemu/**', '**/node_modules/**'],
     // CI has 2 cores; browser and compiler tests start processes of their own.
     pool: 'forks',
     maxWorkers: 2,

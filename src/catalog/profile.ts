@@ -50,6 +50,9 @@ interface ProfileData {
   add?: string[];
   remove?: string[];
   registers?: string[];
+  /** `mtc capture`: the value sent for each id of `registers`, and how the capture was taken (informational). */
+  values?: Record<string, string>;
+  capture?: Record<string, unknown>;
 }
 
 const u32 = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Number(BigInt(v)));
@@ -171,6 +174,11 @@ function parseProfileText(text: string, display: string, catalog: Catalog): { da
     (data[key] ?? []).forEach((r, i) => {
       if (resolveRegisterSpec(catalog, r) === undefined) diagnostics.push(diagnosticAt(read, `/${key}/${i}`, 'MTC2110', `unknown register \`${r}\` in host profile`));
     });
+  if (data.values) {
+    const listed = new Set((data.registers ?? []).map((r) => resolveRegisterSpec(catalog, r)));
+    for (const id of Object.keys(data.values))
+      if (!listed.has(BigInt(id))) diagnostics.push(diagnosticAt(read, `/values/${id}`, 'MTC2106', `host profile: \`values\` has ${id}, which is not in \`registers\``));
+  }
   if ((data.accel ?? 'kvm') === 'kvm' && !data.kernel && !data.registers)
     diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a kvm profile needs `kernel` or a captured `registers` list'));
   if (data.accel === 'tcg' && !data.qemu) diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a tcg profile needs `qemu`'));

@@ -7,10 +7,11 @@ import { simulateCodes } from '../simulate/codes.js';
 import { formatCodes } from '../format/codes.js';
 import { reviewCodes } from '../review/codes.js';
 import { qemuCodes } from '../qemu/codes.js';
+import { captureCodes } from '../capture/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)
@@ -40,6 +41,7 @@ export function diagnosticsMarkdown(): string {
     '| MTC50xx | review (`mtc diff`) |',
     '| MTC60xx | formatter |',
     '| MTC70xx | checks against the chosen QEMU tree or release |',
+    '| MTC80xx | `mtc capture`: running QEMU, reading migration streams |',
     '| MTC90xx | input/output, usage and internal errors |',
     '',
   ];

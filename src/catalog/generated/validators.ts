@@ -1076,7 +1076,7 @@ return errors === 0;
 }
 
 export const validateProfile = validate16;
-const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured KVM_GET_REG_LIST.","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"description":"kernel version, optionally with a flavour: `6.12`, `6.12.40-stable`","type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
+const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured register list (KVM_GET_REG_LIST, or the cpreg list of a migration stream read by `mtc capture`).","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"description":"kernel version, optionally with a flavour: `6.12`, `6.12.40-stable`","type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"},"description":"A captured list (names or hex ids): used as is, the history is not consulted."},"values":{"description":"Captured register values (`mtc capture`): what the source sent for each id of `registers`, as 0x hex.","type":"object","maxProperties":100000,"propertyNames":{"pattern":"^0x[0-9a-f]{16}$"},"additionalProperties":{"type":"string","pattern":"^0x[0-9a-fA-F]{1,16}$"}},"capture":{"description":"How `mtc capture` took this profile: the QEMU invocation and what the migration stream held. Informational; the simulator reads `registers`.","type":"object","additionalProperties":false,"required":["accel","vcpus","cpu_section_version"],"properties":{"machine":{"description":"machine type, as QEMU resolved -M (`virt-10.2`)","type":"string"},"cpu":{"description":"-cpu as given (`max`, `cortex-a57`, `host`)","type":"string"},"cpu_type":{"description":"QOM type of vCPU 0 (`max-arm-cpu`)","type":"string"},"accel":{"enum":["kvm","tcg"]},"qemu_version":{"$ref":"#/definitions/version"},"qemu_package":{"description":"the package string of query-version","type":"string"},"vcpus":{"type":"integer","minimum":1,"maximum":4096},"cpu_section_version":{"description":"version of the `cpu` section (vmstate_arm_cpu.version_id)","type":"integer","minimum":0,"maximum":4294967295},"vcpu_value_differences":{"description":"registers whose value differs on another vCPU (vCPU 0 is recorded)","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"vcpu_list_differences":{"description":"registers that some vCPUs list and others do not","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
 const schema32 = {"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"};
 const schema33 = {"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]};
 const schema36 = {"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"};
@@ -1084,6 +1084,7 @@ const func2 = Object.prototype.hasOwnProperty;
 const pattern21 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$", "u");
 const pattern22 = new RegExp("^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$", "u");
 const pattern25 = new RegExp("^0x[0-9a-fA-F]{1,8}$", "u");
+const pattern32 = new RegExp("^0x[0-9a-f]{16}$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://mtc.example/schema/profile.schema.json" */;
@@ -1814,6 +1815,353 @@ var valid0 = _errs59 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.values !== undefined){
+let data22 = data.values;
+const _errs64 = errors;
+if(errors === _errs64){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(Object.keys(data22).length > 100000){
+validate16.errors = [{instancePath:instancePath+"/values",schemaPath:"#/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 100000},message:"must NOT have more than 100000 properties"}];
+return false;
+}
+else {
+for(const key2 in data22){
+const _errs66 = errors;
+if(typeof key2 === "string"){
+if(!pattern32.test(key2)){
+const err18 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-f]{16}$"},message:"must match pattern \""+"^0x[0-9a-f]{16}$"+"\"",propertyName:key2};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid17 = _errs66 === errors;
+if(!valid17){
+const err19 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+validate16.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid17){
+for(const key3 in data22){
+let data23 = data22[key3];
+const _errs68 = errors;
+if(errors === _errs68){
+if(typeof data23 === "string"){
+if(!pattern1.test(data23)){
+validate16.errors = [{instancePath:instancePath+"/values/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,16}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,16}$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/values/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid18 = _errs68 === errors;
+if(!valid18){
+break;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs64 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.capture !== undefined){
+let data24 = data.capture;
+const _errs70 = errors;
+if(errors === _errs70){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+let missing2;
+if((((data24.accel === undefined) && (missing2 = "accel")) || ((data24.vcpus === undefined) && (missing2 = "vcpus"))) || ((data24.cpu_section_version === undefined) && (missing2 = "cpu_section_version"))){
+validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs72 = errors;
+for(const key4 in data24){
+if(!(func2.call(schema31.properties.capture.properties, key4))){
+validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs72 === errors){
+if(data24.machine !== undefined){
+const _errs73 = errors;
+if(typeof data24.machine !== "string"){
+validate16.errors = [{instancePath:instancePath+"/capture/machine",schemaPath:"#/properties/capture/properties/machine/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs73 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.cpu !== undefined){
+const _errs75 = errors;
+if(typeof data24.cpu !== "string"){
+validate16.errors = [{instancePath:instancePath+"/capture/cpu",schemaPath:"#/properties/capture/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs75 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.cpu_type !== undefined){
+const _errs77 = errors;
+if(typeof data24.cpu_type !== "string"){
+validate16.errors = [{instancePath:instancePath+"/capture/cpu_type",schemaPath:"#/properties/capture/properties/cpu_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs77 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.accel !== undefined){
+let data28 = data24.accel;
+const _errs79 = errors;
+if(!((data28 === "kvm") || (data28 === "tcg"))){
+validate16.errors = [{instancePath:instancePath+"/capture/accel",schemaPath:"#/properties/capture/properties/accel/enum",keyword:"enum",params:{allowedValues: schema31.properties.capture.properties.accel.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid19 = _errs79 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.qemu_version !== undefined){
+let data29 = data24.qemu_version;
+const _errs80 = errors;
+const _errs81 = errors;
+if(errors === _errs81){
+if(typeof data29 === "string"){
+if(!pattern6.test(data29)){
+validate16.errors = [{instancePath:instancePath+"/capture/qemu_version",schemaPath:"#/definitions/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},message:"must match pattern \""+"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture/qemu_version",schemaPath:"#/definitions/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid19 = _errs80 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.qemu_package !== undefined){
+const _errs83 = errors;
+if(typeof data24.qemu_package !== "string"){
+validate16.errors = [{instancePath:instancePath+"/capture/qemu_package",schemaPath:"#/properties/capture/properties/qemu_package/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs83 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.vcpus !== undefined){
+let data31 = data24.vcpus;
+const _errs85 = errors;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs85){
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 4096 || isNaN(data31)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"}];
+return false;
+}
+else {
+if(data31 < 1 || isNaN(data31)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.cpu_section_version !== undefined){
+let data32 = data24.cpu_section_version;
+const _errs87 = errors;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs87){
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 4294967295 || isNaN(data32)){
+validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"}];
+return false;
+}
+else {
+if(data32 < 0 || isNaN(data32)){
+validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid19 = _errs87 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.vcpu_value_differences !== undefined){
+let data33 = data24.vcpu_value_differences;
+const _errs89 = errors;
+if(errors === _errs89){
+if(Array.isArray(data33)){
+if(data33.length > 100000){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences",schemaPath:"#/properties/capture/properties/vcpu_value_differences/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
+return false;
+}
+else {
+var valid21 = true;
+const len5 = data33.length;
+for(let i5=0; i5<len5; i5++){
+let data34 = data33[i5];
+const _errs91 = errors;
+const _errs92 = errors;
+if(errors === _errs92){
+if(typeof data34 === "string"){
+if(!pattern7.test(data34)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i5,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i5,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid21 = _errs91 === errors;
+if(!valid21){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences",schemaPath:"#/properties/capture/properties/vcpu_value_differences/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid19 = _errs89 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data24.vcpu_list_differences !== undefined){
+let data35 = data24.vcpu_list_differences;
+const _errs94 = errors;
+if(errors === _errs94){
+if(Array.isArray(data35)){
+if(data35.length > 100000){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences",schemaPath:"#/properties/capture/properties/vcpu_list_differences/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
+return false;
+}
+else {
+var valid23 = true;
+const len6 = data35.length;
+for(let i6=0; i6<len6; i6++){
+let data36 = data35[i6];
+const _errs96 = errors;
+const _errs97 = errors;
+if(errors === _errs97){
+if(typeof data36 === "string"){
+if(!pattern7.test(data36)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i6,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i6,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid23 = _errs96 === errors;
+if(!valid23){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences",schemaPath:"#/properties/capture/properties/vcpu_list_differences/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid19 = _errs94 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs70 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }

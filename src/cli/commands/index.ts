@@ -9,6 +9,7 @@ import { register as simulate } from './simulate.js';
 import { register as qemuProfile } from './qemu-profile.js';
 import { register as codes } from './codes.js';
 import { register as gitlabNote } from './gitlab-note.js';
+import { register as capture } from './capture.js';
 
 /** Called by a command's action with the process exit code it wants. */
 export type SetExit = (code: number) => void;
@@ -25,4 +26,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   qemuProfile(program, setExit);
   gitlabNote(program, setExit);
   codes(program, setExit);
+  capture(program, setExit);
 }
