@@ -235,7 +235,8 @@ export function prepareTree(version, log = () => {}) {
   const fixups = applyFixups(t, p.tree);
   log(`qemu ${version}: git baseline`);
   git(p.tree, ['init', '-q']);
-  git(p.tree, ['add', '-A']);
+  // Everything the tarball has, also what QEMU's .gitignore covers (subprojects/), so a reset restores it all.
+  git(p.tree, ['add', '-A', '-f']);
   git(p.tree, ['commit', '-q', '-m', `QEMU ${version} (${t.orig}) with the mtc harness fix-ups`]);
   log(`qemu ${version}: configure`);
   fs.mkdirSync(p.build);
@@ -244,11 +245,14 @@ export function prepareTree(version, log = () => {}) {
   return p;
 }
 
-/** Back to the baseline: drops any applied patch. */
+/**
+ * Back to the baseline: drops any applied patch. Only tracked files are
+ * restored; untracked files are left alone, because configure puts some into
+ * the tree (subprojects/) and mtc's patches never add files.
+ */
 export function resetTree(version) {
   const { tree } = treePaths(version);
   git(tree, ['reset', '-q', '--hard']);
-  git(tree, ['clean', '-q', '-fdx']);
 }
 
 /** `git apply --check` then `git apply` (or `git am` for a mail). Returns the files the patch touches. */
