@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileSystem } from '../resolve/load.js';
+import { ReadError } from '../util/read-file.js';
 import { parseYamlText, schemaDiagnostics, type CompiledValidator } from '../catalog/yaml-file.js';
 import { reviewCodes, ruleByIdOrName } from './codes.js';
 import { reviewConfigSchema } from './config-schema.js';
@@ -76,10 +77,10 @@ export function readConfig(fs: FileSystem, abs: string, display: string): { conf
   const fail = (message: string) => ({ config: { ...emptyConfig, file: display }, diagnostics: [{ code: reviewCodes.MTC5050.code, severity: 'error' as const, message, file: display }] });
   let bytes: Uint8Array;
   try {
-    if (fs.size(abs) > MAX_CONFIG_BYTES) return fail(`\`${display}\` is larger than ${MAX_CONFIG_BYTES} bytes`);
-    bytes = fs.readFile(abs);
+    bytes = fs.readFile(abs, MAX_CONFIG_BYTES);
   } catch (e) {
-    return fail(`cannot read \`${display}\`: ${(e as Error).message}`);
+    if (e instanceof ReadError && e.kind === 'too-large') return fail(`\`${display}\` is larger than ${MAX_CONFIG_BYTES} bytes`);
+    return fail(`cannot read \`${display}\`: ${e instanceof ReadError ? e.detail : (e as Error).message}`);
   }
   let text: string;
   try {
