@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { deliverDeferredSignals } from '../util/signals.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
@@ -42,4 +43,7 @@ const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://$
 if (invokedDirectly) {
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
+  // A signal that arrived while the output directory was being changed
+  // (src/emit/out-dir.ts defers them) still ends the process, now.
+  await deliverDeferredSignals();
 }

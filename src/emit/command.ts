@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadCatalog } from '../catalog/index.js';
@@ -6,8 +5,12 @@ import { compile } from '../compile.js';
 import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
-import { checkOutputs, generate, writeOutputs } from './build.js';
+import { checkOutputDir, generate, writeOutputs } from './build.js';
 import { VIRT_C } from './qemu-tree.js';
+import { ReadError, readRegularText } from '../util/read-file.js';
+
+/** Largest hw/arm/virt.c read with --qemu-tree (QEMU's is about 130 KB). */
+const MAX_VIRT_C_BYTES = 16 * 1024 * 1024;
 
 /** `mtc build`. Returns the exit code. */
 export async function runBuild(paths: string[], opts: BuildOptions): Promise<number> {
@@ -27,13 +30,13 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     let virtC: string | undefined;
     if (opts.qemuTree !== undefined) {
       try {
-        virtC = readFileSync(join(opts.qemuTree, VIRT_C), 'utf8');
+        virtC = readRegularText(join(opts.qemuTree, VIRT_C), { maxBytes: MAX_VIRT_C_BYTES, within: opts.qemuTree });
       } catch (e) {
         await report([
           {
             code: 'MTC3011',
             severity: 'error',
-            message: `cannot read ${join(opts.qemuTree, VIRT_C)}: ${e instanceof Error ? e.message : String(e)}`,
+            message: `cannot read ${join(opts.qemuTree, VIRT_C)}: ${e instanceof ReadError ? e.detail : String(e)}`,
             help: '--qemu-tree takes the top directory of a QEMU source tree',
           },
         ]);
@@ -46,7 +49,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
       return 1;
     }
     if (opts.check) {
-      const stale = checkOutputs(opts.out, gen);
+      const { stale, diagnostics: dirDiags } = checkOutputDir(opts.out, gen);
       const extra: Diagnostic[] = stale.map((s) => ({
         code: 'MTC3021',
         severity: 'error',
@@ -59,7 +62,8 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
         help: 'run `mtc build` (or `npm start`) and commit the result',
       }));
       if (format === 'human') for (const s of stale) if (s.diff) process.stderr.write(s.diff);
-      await report([...gen.diagnostics, ...extra]);
+      await report([...gen.diagnostics, ...dirDiags, ...extra]);
+      if (hasErrors(dirDiags)) return 1;
       if (format === 'human') process.stderr.write(stale.length === 0 ? `${opts.out}: ${gen.files.size} files up to date\n` : `${opts.out}: ${stale.length} of ${gen.files.size} files stale\n`);
       return stale.length > 0 ? 1 : 0;
     }
