@@ -313,6 +313,14 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
     const f = readOne(real);
     if (f) visit(f, [real]);
   }
+  // Nothing to read is an error, not an empty build: `mtc build` would otherwise remove every output.
+  if (byReal.size === 0 && !diagnostics.some((d) => d.severity === 'error'))
+    diagnostics.push({
+      code: 'MTC9005',
+      severity: 'error',
+      message: `no rule files (*.mtc) in ${paths.length > 0 ? paths.map((p) => `\`${p}\``).join(', ') : 'the given paths'}`,
+      help: 'give the directory that holds the rule files (default: rules/), or a rule file',
+    });
 
   const files = [...byReal.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of files) for (const x of f.diagnostics) diagnostics.push(x);

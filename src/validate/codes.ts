@@ -174,6 +174,12 @@ export const ioCodes = codeTable({
     summary: 'More rule files than the limit',
     docs: 'The default limit is 10,000 files per run (`--max-files`).',
   },
+  MTC9005: {
+    name: 'no-rule-files',
+    severity: 'error',
+    summary: 'The paths given hold no rule file',
+    docs: '`mtc check`, `mtc build` and `mtc diff` read the `*.mtc` files under the paths they are given (default `rules/`). A directory without any is an error: checking nothing is not a success, and building nothing would remove every output. Give the directory that holds the rule files, or a file.',
+  },
   MTC9004: {
     name: 'usage-error',
     severity: 'error',
