@@ -83,8 +83,8 @@ export const reviewCodes = codeTable({
   MTC5051: {
     name: 'bad-revision',
     severity: 'error',
-    summary: '`--base` or `--head` is neither a directory nor a git revision',
-    docs: '`--base` and `--head` take a directory holding a rule tree, or a git revision of the repository in the current directory (`main`, `origin/main`, `HEAD~1`, a commit id). A revision is read with git without checking it out. Without `--head`, the working tree is compared.',
+    summary: '`--base`/`--head` is not a git revision, or `--base-dir`/`--head-dir` not a directory',
+    docs: '`--base` and `--head` take a git revision of the repository in the current directory (`main`, `origin/main`, `HEAD~1`, a commit id), read with git without checking it out; `--base-dir` and `--head-dir` take a directory holding a rule tree. The two forms are never mixed up: a revision that does not resolve (a shallow clone without the base commit, a typo) is an error even when a directory of that name exists, since the tree under review could have added one (`HEAD/`, or one named like the base sha) to be compared instead of the real base. Without `--head`/`--head-dir`, the working tree is compared.',
   },
   MTC5052: {
     name: 'tree-has-errors',

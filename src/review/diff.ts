@@ -28,10 +28,17 @@ import { unifiedDiff } from '../util/udiff.js';
 export interface DiffOptions {
   /** Directory the command runs in: git runs here, relative paths start here. */
   readonly cwd: string;
-  /** A directory or a git revision. */
-  readonly base: string;
-  /** A directory or a git revision; default: the working tree (`cwd`). */
+  /**
+   * The tree before the change: a git revision (`base`) or a directory
+   * (`baseDir`), exactly one. Which one is always said explicitly: a revision
+   * is never replaced by a directory of the same name from the tree under
+   * review (a pull request could add one named `HEAD` or like the base sha).
+   */
+  readonly base?: string;
+  readonly baseDir?: string;
+  /** The tree after the change: a git revision (`head`) or a directory (`headDir`), at most one; default: the working tree (`cwd`). */
   readonly head?: string;
+  readonly headDir?: string;
   /** Rule files or directories inside each tree (default `rules`). */
   readonly paths?: readonly string[];
   /** Config file relative to each tree's root (default: rules/mtc.yaml, then mtc.yaml). */
@@ -72,8 +79,19 @@ function isDir(p: string): boolean {
   }
 }
 
-/** Opens `spec` relative to `cwd`: an existing directory wins over a revision of the same name. */
-export function openTree(cwd: string, spec: string | undefined): RuleTree {
+/** Which tree to open: a git revision or a directory, as the user said; undefined is the working tree. */
+export type TreeSpec = { readonly rev: string } | { readonly dir: string } | undefined;
+
+/** The tree spec of one side from the options, or a message when both forms are given. */
+export function treeSpec(rev: string | undefined, dir: string | undefined, side: 'base' | 'head'): TreeSpec | string {
+  if (rev !== undefined && dir !== undefined) return `give --${side} (a git revision) or --${side}-dir (a directory), not both`;
+  if (dir !== undefined) return { dir };
+  if (rev !== undefined) return { rev };
+  return undefined;
+}
+
+/** Opens a tree relative to `cwd`: a revision is only ever a revision, a directory only ever a directory. */
+export function openTree(cwd: string, spec: TreeSpec, side: 'base' | 'head' = 'base'): RuleTree {
   if (spec === undefined) {
     let prefix = '';
     try {
@@ -83,25 +101,29 @@ export function openTree(cwd: string, spec: string | undefined): RuleTree {
     }
     return { info: { kind: 'worktree', spec: '.', commit: null }, fs: nodeFileSystem, root: cwd, prefix };
   }
-  const abs = nodePath.resolve(cwd, spec);
-  if (isDir(abs)) {
+  if ('dir' in spec) {
+    const abs = nodePath.resolve(cwd, spec.dir);
+    if (!isDir(abs)) throw new TreeError(`--${side}-dir \`${spec.dir}\` is not a directory`);
     const rel = nodePath.relative(cwd, abs).split(nodePath.sep).join('/');
-    return { info: { kind: 'dir', spec, commit: null }, fs: nodeFileSystem, root: abs, prefix: rel.startsWith('..') ? '' : rel };
+    return { info: { kind: 'dir', spec: spec.dir, commit: null }, fs: nodeFileSystem, root: abs, prefix: rel.startsWith('..') ? '' : rel };
   }
+  const rev = spec.rev;
+  // Said only when the revision does not resolve: a directory of that name is never used in its place.
+  const dirHint = isDir(nodePath.resolve(cwd, rev)) ? `; a directory \`${rev}\` exists, but a directory is compared only when given with --${side}-dir` : '';
   let repo: { top: string; prefix: string };
   try {
     repo = repositoryOf(cwd);
   } catch {
-    throw new TreeError(`\`${spec}\` is not a directory, and ${cwd} is not in a git repository`);
+    throw new TreeError(`--${side} \`${rev}\` is a git revision, and ${cwd} is not in a git repository${dirHint}`);
   }
   let commit: string;
   try {
-    commit = resolveCommit(cwd, spec);
+    commit = resolveCommit(cwd, rev);
   } catch (e) {
-    throw new TreeError(`\`${spec}\` is neither a directory nor a git revision of this repository (${(e as GitError).message})`);
+    throw new TreeError(`--${side} \`${rev}\` is not a git revision of this repository (${(e as GitError).message})${dirHint}`);
   }
   const fs = new GitTreeFileSystem(cwd, commit);
-  return { info: { kind: 'git', spec, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };
+  return { info: { kind: 'git', spec: rev, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };
 }
 
 function joinPrefix(prefix: string, file: string): string {
@@ -167,18 +189,25 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const diagnostics: ReportDiagnostic[] = [];
   let baseTree: RuleTree;
   let headTree: RuleTree;
-  const treeInfo = (kind: TreeInfo['kind'], spec: string): TreeInfo => ({ kind, spec, commit: null });
+  const infoOf = (spec: TreeSpec | string): TreeInfo =>
+    spec === undefined || typeof spec === 'string' ? { kind: 'worktree', spec: '.', commit: null } : 'dir' in spec ? { kind: 'dir', spec: spec.dir, commit: null } : { kind: 'git', spec: spec.rev, commit: null };
+  const baseSpec = treeSpec(opts.base, opts.baseDir, 'base');
+  const headSpec = treeSpec(opts.head, opts.headDir, 'head');
+  const bad = (side: 'base' | 'head', message: string) => failed(infoOf(baseSpec), infoOf(headSpec), [{ side, code: reviewCodes.MTC5051.code, severity: 'error', message, location: null }], 2);
+  if (typeof baseSpec === 'string') return bad('base', baseSpec);
+  if (baseSpec === undefined) return bad('base', 'give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
+  if (typeof headSpec === 'string') return bad('head', headSpec);
   try {
-    baseTree = openTree(opts.cwd, opts.base);
+    baseTree = openTree(opts.cwd, baseSpec, 'base');
   } catch (e) {
     if (!(e instanceof TreeError || e instanceof GitError)) throw e;
-    return failed(treeInfo('git', opts.base), treeInfo('worktree', opts.head ?? '.'), [{ side: 'base', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+    return bad('base', e.message);
   }
   try {
-    headTree = openTree(opts.cwd, opts.head);
+    headTree = openTree(opts.cwd, headSpec, 'head');
   } catch (e) {
     if (!(e instanceof TreeError || e instanceof GitError)) throw e;
-    return failed(baseTree.info, treeInfo('git', opts.head ?? '.'), [{ side: 'head', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+    return failed(baseTree.info, infoOf(headSpec), [{ side: 'head', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
   }
 
   const base = compileTree(baseTree, opts);

@@ -31,7 +31,7 @@ export function breakingRulesMarkdown(): string {
     'Generated from `src/review/codes.ts` (`node dist/review/gen-files.js`); a test fails when this file is stale.',
     'Ids and names are stable: they appear in waivers, SARIF rule ids and GitHub annotation titles.',
     '',
-    '`mtc diff --base <ref|dir> [--head <ref|dir>]` compiles both rule trees and compares the rules in force for each',
+    '`mtc diff --base <rev>|--base-dir <dir> [--head <rev>|--head-dir <dir>]` compiles both rule trees and compares the rules in force for each',
     'machine type (inherited and own). Rules marked *error* make the diff exit 1 unless waived; *warning* and *note* never do.',
     'The rules about released machine types apply to the machine types listed in `released:` of the review configuration',
     '(`rules/mtc.yaml`, see `schema/review-config.schema.json`); the patterns of the base and the head are united, so a',
