@@ -46,11 +46,9 @@ function validate(): CompiledValidator {
   return validator;
 }
 
-/** `*` matches any run of characters; everything else literally. */
-export function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-  return re.test(text);
-}
+/** `*` matches any run of characters; everything else literally (a linear matcher, never a regular expression). */
+export { globMatch } from '../util/glob.js';
+import { matchesEverything } from '../util/glob.js';
 
 function relabel(d: Diagnostic): Diagnostic {
   return { ...d, code: reviewCodes.MTC5050.code, severity: 'error' };
@@ -113,6 +111,17 @@ export function parseConfigText(text: string, display: string): { config: Review
         file: display,
         ...(span ? { span } : {}),
         help: 'use a rule id such as MTC5001 or its name such as released-rule-removed (see docs/breaking-rules.md)',
+      });
+      return;
+    }
+    if (matchesEverything(w.machine)) {
+      diagnostics.push({
+        code: reviewCodes.MTC5050.code,
+        severity: 'error',
+        message: `${display}: waiver ${i + 1} has \`machine: "${w.machine}"\`, which would waive ${info.code} for every machine type`,
+        file: display,
+        ...(span ? { span } : {}),
+        help: 'name the machine types the waiver is for (`virt-10.1`, or a pattern such as `virt-9.*`)',
       });
       return;
     }

@@ -13,11 +13,12 @@ import { generate } from '../emit/build.js';
 import { nodeFileSystem, type FileSystem } from '../resolve/load.js';
 import type { CTarget, Model } from '../resolve/model.js';
 import { machinesFromDocument } from '../simulate/document.js';
-import { builtinHosts, loadHosts, type HostModel } from '../simulate/hosts.js';
+import { loadHosts, type HostModel } from '../simulate/hosts.js';
 import { defaultSimulateOptions, type MachineModel, type QemuGeneration } from '../simulate/types.js';
 import type { Limits } from '../util/limits.js';
 import { reviewCodes } from './codes.js';
-import { emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig } from './config.js';
+import { CONFIG_NAME, emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig, type Waiver } from './config.js';
+import { reviewHosts } from './tree-hosts.js';
 import { GitError, GitTreeFileSystem, repositoryOf, resolveCommit } from './git-fs.js';
 import { compareMatrices } from './matrix.js';
 import type { DiffReport, Finding, GeneratedDiff, Location, MachineSummary, MatrixChange, ReportDiagnostic, TreeInfo, Verdict } from './report-types.js';
@@ -43,7 +44,7 @@ export interface DiffOptions {
   readonly paths?: readonly string[];
   /** Config file relative to each tree's root (default: rules/mtc.yaml, then mtc.yaml). */
   readonly config?: string;
-  /** Host profile files or directories (real file system); default: the head config's `hosts`, else the built-in profiles. */
+  /** Host profile files or directories (real file system); default: the configs' `hosts` (read from each tree), else the built-in profiles. */
   readonly hosts?: readonly string[];
   /** Or the hosts themselves (tests). */
   readonly hostModels?: readonly HostModel[];
@@ -224,17 +225,22 @@ export function runDiff(opts: DiffOptions): DiffResult {
     return failed(baseTree.info, headTree.info, diagnostics, baseBroken ? 2 : 1);
   }
 
-  // Hosts for the matrix.
+  // Hosts for the matrix: --hosts (the command line, trusted), else the configs' `hosts:`, each read
+  // from its own tree and confined to it (tree-hosts.ts), else the built-in profiles.
   let hosts: readonly HostModel[];
   if (opts.hostModels) hosts = opts.hostModels;
-  else {
-    const paths = opts.hosts && opts.hosts.length > 0 ? opts.hosts : head.config.hosts.map((h) => nodePath.resolve(opts.cwd, h));
-    if (paths.length > 0) {
-      const r = loadHosts(paths, opts.catalog);
-      for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
-      if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
-      hosts = r.hosts;
-    } else hosts = builtinHosts();
+  else if (opts.hosts && opts.hosts.length > 0) {
+    const r = loadHosts(opts.hosts, opts.catalog);
+    for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
+    if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+    hosts = r.hosts;
+  } else {
+    // Paths in these diagnostics are repository-relative already.
+    const side = (t: RuleTree, c: ReviewConfig) => ({ tree: t, entries: c.hosts, configFile: joinPrefix(t.prefix, c.file ?? CONFIG_NAME) });
+    const r = reviewHosts(side(baseTree, base.config), side(headTree, head.config), opts.catalog);
+    for (const d of r.diagnostics) diagnostics.push(toReportDiagnostic(d, 'config', ''));
+    if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+    hosts = r.hosts;
   }
 
   const baseSide: SideInfo = { model: base.model!, file: (f) => joinPrefix(baseTree.prefix, f) };
@@ -258,7 +264,20 @@ export function runDiff(opts: DiffOptions): DiffResult {
     const b = baseBy.get(name);
     return b ? { file: baseSide.file(b.source.file), line: b.source.line, column: b.source.column } : null;
   };
-  const { findings: unsorted, unusedWaivers } = evaluateRules({ changes, matrix, isReleased, machineLocation, waivers: head.config.waivers });
+  const { findings: unsorted, unusedWaivers, pendingWaivers } = evaluateRules({ changes, matrix, isReleased, machineLocation, waivers: head.config.waivers, baseWaivers: base.config.waivers });
+  // The report says which waivers the change adds or widens: they waive nothing until they are on the base branch.
+  const sameWaiver = (a: Waiver, b: Waiver) => a.rule === b.rule && a.machine === b.machine && a.subject === b.subject;
+  for (const w of head.config.waivers) {
+    if (base.config.waivers.some((b) => sameWaiver(b, w))) continue;
+    const n = pendingWaivers.get(w) ?? 0;
+    diagnostics.push({
+      side: 'config',
+      code: reviewCodes.MTC5055.code,
+      severity: 'warning',
+      message: `waiver of ${w.rule} for ${w.machine}${w.subject ? ` (${w.subject})` : ''} is added or widened by this change: it waives nothing until it is on the base branch${n > 0 ? `; the ${n} finding${n === 1 ? '' : 's'} it would waive stay${n === 1 ? 's' : ''} breaking` : ''}`,
+      location: { file: w.file, line: w.line, column: 1 },
+    });
+  }
   for (const w of unusedWaivers)
     diagnostics.push({
       side: 'config',

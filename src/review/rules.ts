@@ -15,7 +15,14 @@ export interface RuleInput {
   readonly isReleased: (machine: string) => boolean;
   /** Declaration of each machine type in the head (else base) tree. */
   readonly machineLocation: (machine: string) => Location | null;
+  /** Waivers of the head config. */
   readonly waivers: readonly Waiver[];
+  /**
+   * Waivers of the base config. A finding is waived only when a head waiver
+   * and a base waiver both match it: a waiver the change itself adds or
+   * widens waives nothing until it is on the base branch (reviewed and merged).
+   */
+  readonly baseWaivers?: readonly Waiver[];
 }
 
 type Draft = Omit<Finding, 'name' | 'severity' | 'waived'> & { severity?: FindingSeverity };
@@ -82,7 +89,18 @@ export function list(items: readonly string[], max = 3): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWaivers: Waiver[] } {
+export interface RuleOutput {
+  readonly findings: Finding[];
+  /** Head waivers that match no finding. */
+  readonly unusedWaivers: Waiver[];
+  /** Head waivers that match findings no base waiver matches: how many findings each would waive (they stay unwaived). */
+  readonly pendingWaivers: ReadonlyMap<Waiver, number>;
+}
+
+const matches = (w: Waiver, rule: string, machine: string | null, subject: string) =>
+  w.rule === rule && machine !== null && globMatch(w.machine, machine) && (w.subject === undefined || globMatch(w.subject, subject));
+
+export function evaluateRules(input: RuleInput): RuleOutput {
   const drafts: Draft[] = [];
   for (const c of input.changes) {
     const released = input.isReleased(c.machine);
@@ -123,14 +141,16 @@ export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWa
   }
 
   const used = new Set<Waiver>();
+  const pending = new Map<Waiver, number>();
+  const baseWaivers = input.baseWaivers ?? input.waivers;
   const findings: Finding[] = drafts.map((d) => {
     const info = reviewCodes[d.rule as ReviewCode];
     const severity = d.severity ?? (info.severity as FindingSeverity);
-    const w =
-      severity === 'note'
-        ? undefined
-        : input.waivers.find((w) => w.rule === d.rule && d.machine !== null && globMatch(w.machine, d.machine) && (w.subject === undefined || globMatch(w.subject, d.subject)));
-    if (w) used.add(w);
+    const head = severity === 'note' ? undefined : input.waivers.find((w) => matches(w, d.rule, d.machine, d.subject));
+    if (head) used.add(head);
+    const inForce = head !== undefined && baseWaivers.some((w) => matches(w, d.rule, d.machine, d.subject));
+    if (head && !inForce) pending.set(head, (pending.get(head) ?? 0) + 1);
+    const w = inForce ? head : undefined;
     return {
       rule: d.rule,
       name: info.name,
@@ -143,5 +163,5 @@ export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWa
       waived: w ? { reason: w.reason, file: w.file, line: w.line } : null,
     };
   });
-  return { findings, unusedWaivers: input.waivers.filter((w) => !used.has(w)) };
+  return { findings, unusedWaivers: input.waivers.filter((w) => !used.has(w)), pendingWaivers: pending };
 }

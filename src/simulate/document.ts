@@ -2,7 +2,7 @@
  * Reads the build document (src/contract/build-document.ts) into machine
  * models. Only `effective` of each machine type is used.
  */
-import { readRegularText } from '../util/read-file.js';
+import { jsonErrorWhere, readRegularText } from '../util/read-file.js';
 import { BUILD_DOCUMENT_FORMAT, BUILD_DOCUMENT_VERSION, type BuildDocument, type DocMachineType } from '../contract/build-document.js';
 import type { MachineModel } from './types.js';
 
@@ -88,7 +88,7 @@ export function readBuildDocument(file: string): MachineModel[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new DocumentError(`${file} is not JSON: ${(e as Error).message}`);
+    throw new DocumentError(`${file} is not JSON${jsonErrorWhere(e)}`);
   }
   return machinesFromDocument(doc as BuildDocument);
 }

@@ -184,3 +184,13 @@ export function decodeUtf8Strict(bytes: Uint8Array, display: string): string {
 export function readStdinBounded(maxBytes: number): Buffer {
   return readBounded(0, maxBytes, 'standard input');
 }
+
+/**
+ * Where JSON.parse failed (` at position 4`), or ''. V8's own message quotes
+ * the start of the text (`Unexpected token 'r', "root:x:0:0:…" is not valid
+ * JSON`), which would echo a file that may not be what it claims to be.
+ */
+export function jsonErrorWhere(e: unknown): string {
+  const m = /at position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return m ? ` at position ${m[1]}` : '';
+}
