@@ -3,6 +3,7 @@ import type { SetExit } from './index.js';
 
 export interface FmtCommandOptions {
   readonly check?: boolean;
+  readonly root?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -13,8 +14,9 @@ export function register(program: Command, setExit: SetExit): void {
     )
     .argument('[paths...]', 'rule files or directories (default: rules/)')
     .option('--check', 'change nothing; list the files that are not formatted and exit 1 if there are any')
+    .option('--root <dir>', 'project root: files, symlink targets and Prettier configs outside it are not touched (default: current directory)')
     .action(async (paths: string[], opts: FmtCommandOptions) => {
       const impl = await import('../../format/fmt-command.js');
-      setExit(await impl.runFmt(paths, { check: opts.check === true }));
+      setExit(await impl.runFmt(paths, { check: opts.check === true, ...(opts.root !== undefined ? { root: opts.root } : {}) }));
     });
 }
