@@ -141,9 +141,10 @@ interface Holder {
   readonly token: string;
 }
 
+/** A lock file or a /proc file: a few hundred bytes at most; anything else reads as '' (not a lock mtc wrote). */
 function readSmall(p: string): string {
   try {
-    return fs.readFileSync(p, 'utf8').trim();
+    return readRegularFile(p, { maxBytes: 4096 }).toString('utf8').trim();
   } catch {
     return '';
   }
@@ -324,11 +325,14 @@ function fileSha(p: string): string | undefined {
   try {
     const st = fs.lstatSync(p);
     if (!st.isFile()) return undefined;
-    return sha256(fs.readFileSync(p));
+    return sha256(readRegularFile(p, { maxBytes: MAX_OUTPUT_BYTES, noSymlinks: true }));
   } catch {
     return undefined;
   }
 }
+
+/** Largest output file whose hash a rollback computes (far above any real output). */
+const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
 
 /** Ensures the parent directories of `rel` exist as real directories; returns the ones it created. */
 function makeParents(root: string, rel: string, shown: string, created: string[]): void {
