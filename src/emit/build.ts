@@ -24,7 +24,7 @@ import { emitDocs } from './docs.js';
 import { emitJson } from './json.js';
 import { planBuild } from './plan.js';
 import { buildVirtPatch } from './qemu-tree.js';
-import { acquireLock, applyChange, confined, isOwnablePath, MANIFEST, openOutDir, OutDirError, readConfined, recover, type LockOptions, type OutLock } from './out-dir.js';
+import { acquireLock, applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover, type LockOptions, type OutLock } from './out-dir.js';
 import { sanitize } from '../diagnostics/render.js';
 import { SourceFile } from '../syntax/source.js';
 
@@ -224,9 +224,22 @@ export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40
   if (root === undefined) return { stale: [...gen.files.keys()].sort().map((path) => ({ path, state: 'missing' as const })), diagnostics };
   let held: OutLock | undefined;
   try {
-    held = acquireLock(root, outDir, lock);
-    const recovered = recover(root, outDir);
-    if (recovered) diagnostics.push(recoveredDiagnostic(recovered));
+    try {
+      held = acquireLock(root, outDir, lock);
+    } catch (e) {
+      // A read-only output directory (a read-only checkout) can still be checked: nobody can be writing it.
+      if (!(e instanceof OutDirError && e.readOnly)) throw e;
+    }
+    if (held) {
+      const recovered = recover(root, outDir);
+      if (recovered) diagnostics.push(recoveredDiagnostic(recovered));
+    } else if (confined(root, TXN_DIR, outDir).exists)
+      diagnostics.push({
+        code: 'MTC3026',
+        severity: 'warning',
+        message: `${join(outDir, TXN_DIR)} is left by an interrupted build, and the directory is read-only: it cannot be restored here`,
+        help: 'run `mtc build` where the directory can be written; the comparison below is of the files as they are',
+      });
     const stale: StaleFile[] = [];
     for (const [path, content] of gen.files) {
       const expectedBytes = Buffer.byteLength(content);

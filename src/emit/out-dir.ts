@@ -45,10 +45,14 @@ export class OutDirError extends Error {
     readonly help: string,
     readonly file?: string,
     readonly line?: number,
+    /** The directory cannot be written at all (read-only file system, no permission). */
+    readonly readOnly = false,
   ) {
     super(message);
   }
 }
+
+const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
@@ -221,7 +225,11 @@ export function acquireLock(root: string, shown: string, opts: LockOptions = {})
   for (;;) {
     // Create the lock with its content in one step: write a private file, link it to the lock name.
     const tmp = nodePath.join(root, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`);
-    fs.writeFileSync(tmp, mine, { flag: 'wx' });
+    try {
+      fs.writeFileSync(tmp, mine, { flag: 'wx' });
+    } catch (e) {
+      throw new OutDirError('MTC3020', `cannot create the lock ${nodePath.join(shown, LOCK_FILE)}: ${errno(e)}`, 'check that the output directory is writable', undefined, undefined, READ_ONLY.has(errno(e)));
+    }
     let got = false;
     try {
       fs.linkSync(tmp, lockPath);
@@ -229,7 +237,7 @@ export function acquireLock(root: string, shown: string, opts: LockOptions = {})
     } catch (e) {
       if (errno(e) !== 'EEXIST') {
         fs.rmSync(tmp, { force: true });
-        throw new OutDirError('MTC3020', `cannot create the lock ${nodePath.join(shown, LOCK_FILE)}: ${errno(e)}`, 'check that the output directory is writable');
+        throw new OutDirError('MTC3020', `cannot create the lock ${nodePath.join(shown, LOCK_FILE)}: ${errno(e)}`, 'check that the output directory is writable', undefined, undefined, READ_ONLY.has(errno(e)));
       }
     } finally {
       fs.rmSync(tmp, { force: true });

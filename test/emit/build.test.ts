@@ -145,6 +145,25 @@ describe('writing outputs', () => {
     expect(readdirSync(out).sort()).toEqual(['.mtc-manifest', 'c', 'docs', 'mtc-build.json']);
   });
 
+  test('--check works on a read-only output directory (no lock can be taken there, and nobody can write it)', () => {
+    const root = tempProject({ 'rules/virt.mtc': rules });
+    const out = join(root, 'out');
+    const gen = generate(modelOf(['rules'], root));
+    expect(writeOutputs(out, gen).diagnostics).toEqual([]);
+    const real = fs.writeFileSync;
+    const spy = vi.spyOn(fs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (String(args[0]).includes('.mtc-lock')) throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+      return real(...args);
+    });
+    try {
+      expect(checkOutputs(out, gen)).toEqual([]);
+      // Writing is refused cleanly.
+      expect(writeOutputs(out, gen).diagnostics.map((d) => [d.code, d.message])).toEqual([['MTC3020', `cannot create the lock ${join(out, '.mtc-lock')}: EROFS`]]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('--target applies to files without a target statement', async () => {
     const root = tempProject({ 'rules/t.mtc': 'machine virt-10.2;\nmachine virt-10.1 {\n  tolerate TCR2_EL1 {\n    reason "r";\n  }\n}\n' });
     const gen = generate(modelOf(['rules'], root, 'tolerances'));
