@@ -8,6 +8,7 @@ import { validateProfile } from './generated/validators.js';
 import { compareVersions, compileHistory, featureSet, isListed, presenceAt, resolveRegisterSpec, type KernelHistory } from './history.js';
 import { classOfId, encodeSysreg, idHex } from './regid.js';
 import type { Catalog } from './types.js';
+import { jsonErrorWhere } from '../util/read-file.js';
 import { DEFAULT_MAX_CATALOG_BYTES, parseYamlText, readTextBounded, schemaDiagnostics, type CompiledValidator } from './yaml-file.js';
 
 /** A host: what it lists in KVM_GET_REG_LIST for a plain guest. */
@@ -231,7 +232,7 @@ function capturedJson(text: string, file: string, name: string): { profile: Host
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return { profile: undefined, diagnostics: [{ code: 'MTC2111', severity: 'error', file, message: `captured register list is not valid JSON: ${(e as Error).message}` }] };
+    return { profile: undefined, diagnostics: [{ code: 'MTC2111', severity: 'error', file, message: `captured register list is not valid JSON${jsonErrorWhere(e)}` }] };
   }
   const obj = (Array.isArray(v) ? { registers: v } : v) as Record<string, unknown>;
   const regs = obj.registers;
@@ -240,7 +241,8 @@ function capturedJson(text: string, file: string, name: string): { profile: Host
   const diagnostics: Diagnostic[] = [];
   regs.forEach((r, i) => {
     const id = typeof r === 'number' && Number.isSafeInteger(r) ? BigInt(r) : typeof r === 'string' ? parseCaptureToken(r) : undefined;
-    if (id === undefined) diagnostics.push({ code: 'MTC2111', severity: 'error', file, message: `captured register list: entry ${i} (${JSON.stringify(r).slice(0, 60)}) is not a register id` });
+    // The message says where, never what: the file may not be what it claims to be.
+    if (id === undefined) diagnostics.push({ code: 'MTC2111', severity: 'error', file, message: `captured register list: entry ${i} is not a register id` });
     else if (id !== null) ids.push(idHex(id));
   });
   if (diagnostics.length) return { profile: undefined, diagnostics };
@@ -299,7 +301,8 @@ function capturedText(text: string, file: string, name: string): { profile: Host
         severity: catalogCodes.MTC2111.severity,
         file,
         span: src.span(start, start + body.length),
-        message: `captured register list: \`${body.slice(0, 60)}\` is not a register id`,
+        // The span says where; the message never repeats the line (the file may not be a register list at all).
+        message: `captured register list: line ${src.position(start).line} is not a register id`,
         help: 'write one id per line, e.g. `0x603000000013c103` or `ARM64_SYS_REG(3, 0, 2, 0, 3)`',
       });
       continue;

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YNode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, type Span } from '../syntax/source.js';
 import { catalogCodes } from '../validate/catalog-codes.js';
+import { ReadError, readRegularText } from '../util/read-file.js';
 
 /**
  * Reading untrusted YAML data files (catalogs, kernel history, profiles)
- * within bounded time and memory: size checked before reading, aliases
+ * within bounded time and memory: bounded while reading, aliases
  * limited, prototype keys refused, schema errors located at the YAML node.
  */
 
@@ -41,31 +41,25 @@ function diag(code: keyof typeof catalogCodes, file: string, message: string, sp
   return d;
 }
 
-/** Reads a file's text, refusing it by size before reading. */
+/**
+ * Reads a file's text with the shared bounded reader (src/util/read-file.ts):
+ * only a regular file, at most `maxBytes` read, strict UTF-8.
+ */
 export function readTextBounded(path: string, maxBytes: number, display = path): { text?: string; diagnostics: Diagnostic[] } {
-  let st: fs.Stats;
   try {
-    st = fs.statSync(path);
+    return { text: readRegularText(path, { maxBytes, display }), diagnostics: [] };
   } catch (e) {
-    return { diagnostics: [diag('MTC2102', display, `cannot read \`${display}\`: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)] };
-  }
-  if (!st.isFile()) return { diagnostics: [diag('MTC2102', display, `\`${display}\` is not a regular file`)] };
-  if (st.size > maxBytes)
-    return {
-      diagnostics: [diag('MTC2101', display, `\`${display}\` is ${st.size} bytes, more than the limit of ${maxBytes}`, undefined, 'split the file or raise the limit')],
-    };
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    return { diagnostics: [diag('MTC2102', display, `cannot read \`${display}\`: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)] };
-  }
-  if (bytes.length > maxBytes) return { diagnostics: [diag('MTC2101', display, `\`${display}\` grew beyond the limit of ${maxBytes} bytes while being read`)] };
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, diagnostics: [] };
-  } catch {
-    return { diagnostics: [diag('MTC2102', display, `\`${display}\` is not valid UTF-8`)] };
+    if (!(e instanceof ReadError)) throw e;
+    switch (e.kind) {
+      case 'too-large':
+        return { diagnostics: [diag('MTC2101', display, `\`${display}\` is larger than the limit of ${maxBytes} bytes`, undefined, 'split the file or raise the limit')] };
+      case 'not-regular':
+        return { diagnostics: [diag('MTC2102', display, `\`${display}\` is not a regular file (${e.detail})`)] };
+      case 'not-utf8':
+        return { diagnostics: [diag('MTC2102', display, `\`${display}\` is not valid UTF-8`)] };
+      default:
+        return { diagnostics: [diag('MTC2102', display, `cannot read \`${display}\`: ${e.detail}`)] };
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { deliverDeferredSignals } from '../util/signals.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
@@ -40,6 +41,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 // Run when executed directly (the `mtc` bin), not when imported by tests.
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href;
 if (invokedDirectly) {
+  // A reader that goes away (`mtc simulate | head -1`, `mtc check -f json | head`) ends the output,
+  // not the command: no stack trace, and the command's own exit code.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
+  // A signal that arrived while the output directory was being changed
+  // (src/emit/out-dir.ts defers them) still ends the process, now.
+  await deliverDeferredSignals();
 }

@@ -9,9 +9,12 @@
  *   docs/index.html       one self-contained HTML page
  *   qemu/mtc.patch        with --qemu-tree: the patch for that QEMU tree (a mail with --signoff)
  *   .mtc-manifest         the files above: what the build owns and may remove
+ *
+ * Writing goes through out-dir.ts: confined (no symlinks), serialised (a lock
+ * in the directory) and atomic (a journaled transaction).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../resolve/model.js';
 import { VERSION } from '../version.js';
@@ -22,8 +25,11 @@ import { emitJson } from './json.js';
 import { planBuild } from './plan.js';
 import { PATCH_FILE, buildTreePatch, type SignOff, type TreeReadFn } from './qemu-tree.js';
 import type { QemuContext } from '../qemu/context.js';
+import { acquireLock, applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover, type LockOptions, type OutLock } from './out-dir.js';
+import { sanitize } from '../diagnostics/render.js';
+import { SourceFile } from '../syntax/source.js';
 
-export const MANIFEST = '.mtc-manifest';
+export { MANIFEST };
 
 /** A file name for a family (families are QEMU machine names, but never trust them with a path). */
 export function fileStem(family: string): string {
@@ -50,15 +56,32 @@ export function manifestText(paths: readonly string[]): string {
   return `# ${GENERATED_MARKER} ${VERSION}: the files this build owns in this directory.\n` + paths.map((p) => p + '\n').join('');
 }
 
+/** The entries of a manifest that name paths mtc may own (see readManifest for the checked form). */
 export function parseManifest(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#') && isSafeRelative(l));
+  return manifestEntries(text)
+    .filter((e) => e.ok)
+    .map((e) => e.path);
 }
 
-function isSafeRelative(p: string): boolean {
-  return !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '' || s === '.') && !p.includes('\\');
+interface ManifestEntry {
+  readonly path: string;
+  readonly ok: boolean;
+  /** Offsets of the line in the manifest text. */
+  readonly start: number;
+  readonly end: number;
+}
+
+function manifestEntries(text: string): ManifestEntry[] {
+  const out: ManifestEntry[] = [];
+  let offset = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const start = offset + raw.indexOf(line.charAt(0));
+    offset += raw.length + 1;
+    if (!line || line.startsWith('#')) continue;
+    out.push({ path: line, ok: isOwnablePath(line), start, end: start + line.length });
+  }
+  return out;
 }
 
 /** Every output of a build, in memory. Writes nothing. */
@@ -85,20 +108,13 @@ export function generate(model: Model, opts: GenerateOptions = {}): Generated {
   return { files: sorted, diagnostics: diags };
 }
 
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Temporary files of this module's writes: `.NAME.mtc-tmp-PID`. */
+/** Temporary files of the writer of earlier mtc versions: `.NAME.mtc-tmp-PID`. */
 const TEMP_FILE = /^\..+\.mtc-tmp-[0-9]+$/;
 
 /**
- * Temporary files left by a build that was killed before its renames, in the
- * output directory and its subdirectories (relative paths, sorted).
+ * Temporary files an earlier mtc version left when it was killed, in the
+ * output directory and its subdirectories (relative paths, sorted). Symlinks
+ * are not followed.
  */
 export function leftoverTemps(outDir: string): string[] {
   const out: string[] = [];
@@ -112,7 +128,7 @@ export function leftoverTemps(outDir: string): string[] {
     }
     for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), r, depth + 1);
+      if (e.isDirectory() && !e.name.startsWith('.mtc-')) walk(join(dir, e.name), r, depth + 1);
       else if (e.isFile() && TEMP_FILE.test(e.name)) out.push(r);
     }
   };
@@ -120,35 +136,163 @@ export function leftoverTemps(outDir: string): string[] {
   return out.sort();
 }
 
-function previousManifest(outDir: string): string[] {
-  const t = readIfExists(join(outDir, MANIFEST));
-  return t ? parseManifest(t) : [];
+/** Largest manifest read. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** Terminal-safe text of a file in the output directory (its content is not mtc's input). */
+function safeLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => sanitize(l))
+    .join('\n');
+}
+
+function fromError(e: OutDirError): Diagnostic {
+  return { code: e.code, severity: 'error', message: e.message, help: e.help, ...(e.file !== undefined ? { file: e.file } : {}) };
+}
+
+/**
+ * The manifest of the previous build: the paths it owns. An entry that is not
+ * a plain relative path, or that names a directory, is an MTC3025 error at
+ * its line (mtc never writes such a manifest).
+ */
+function readManifest(root: string, shown: string): { owned: string[]; diagnostics: Diagnostic[] } {
+  const r = readConfined(root, MANIFEST, shown, MAX_MANIFEST_BYTES);
+  const file = join(shown, MANIFEST);
+  if (r.tooLarge)
+    return { owned: [], diagnostics: [{ code: 'MTC3025', severity: 'error', message: `${file} is larger than ${MAX_MANIFEST_BYTES} bytes; mtc never writes such a manifest`, file, help: 'remove the file; the next build writes a new one (files it listed are then left in place)' }] };
+  if (r.text === undefined) return { owned: [], diagnostics: [] };
+  const src = new SourceFile(file, r.text);
+  const owned: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const bad = (e: ManifestEntry, why: string) =>
+    diagnostics.push({
+      code: 'MTC3025',
+      severity: 'error',
+      message: `${file} lists ${why}`,
+      file,
+      span: src.span(e.start, e.end),
+      label: 'not a file mtc writes',
+      help: 'mtc only lists plain relative paths of the files it generated; remove the line (or the file, to start afresh)',
+    });
+  for (const e of manifestEntries(r.text)) {
+    if (!e.ok) {
+      bad(e, 'a path mtc never writes (absolute, `..`, a hidden name or unusual characters)');
+      continue;
+    }
+    let c;
+    try {
+      c = confined(root, e.path, shown);
+    } catch (x) {
+      if (!(x instanceof OutDirError)) throw x;
+      diagnostics.push({ ...fromError(x), file, span: src.span(e.start, e.end) });
+      continue;
+    }
+    if (c.isDir) {
+      bad(e, `\`${e.path}\`, which is a directory, not a file mtc wrote`);
+      continue;
+    }
+    owned.push(e.path);
+  }
+  return { owned, diagnostics };
 }
 
 export interface StaleFile {
   readonly path: string;
   /** `changed`: differs; `missing`: not on disk; `extra`: owned, no longer produced, or a temporary file a killed build left. */
   readonly state: 'changed' | 'missing' | 'extra';
-  /** Short unified diff (disk → expected), for `changed`. */
+  /** Short unified diff (disk → expected), for `changed`; terminal-safe. */
   readonly diff?: string;
 }
 
-/** `--check`: what differs between the output directory and a fresh build. */
-export function checkOutputs(outDir: string, gen: Generated, maxDiffLines = 40): StaleFile[] {
-  const stale: StaleFile[] = [];
-  for (const [path, content] of gen.files) {
-    const disk = readIfExists(join(outDir, path));
-    if (disk === undefined) stale.push({ path, state: 'missing' });
-    else if (disk !== content) {
-      const lines = unifiedDiff(path, disk, content).split('\n');
-      const diff = lines.length > maxDiffLines ? [...lines.slice(0, maxDiffLines), `... (${lines.length - maxDiffLines} more lines)`].join('\n') + '\n' : lines.join('\n');
-      stale.push({ path, state: 'changed', diff });
-    }
+export interface CheckResult {
+  readonly stale: StaleFile[];
+  /** Problems of the directory itself (symlinks, a bad manifest, an interrupted build restored). */
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * `--check`: what differs between the output directory and a fresh build.
+ * Writes no output; it takes the directory's lock and first restores what an
+ * interrupted build left (see out-dir.ts), so it never compares a half-done
+ * directory.
+ */
+export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40, lock: LockOptions = {}): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  let root: string | undefined;
+  try {
+    root = openOutDir(outDir, false);
+  } catch (e) {
+    if (e instanceof OutDirError) return { stale: [], diagnostics: [fromError(e)] };
+    throw e;
   }
-  for (const path of previousManifest(outDir))
-    if (!gen.files.has(path) && existsSync(join(outDir, path))) stale.push({ path, state: 'extra' });
-  for (const path of leftoverTemps(outDir)) stale.push({ path, state: 'extra' });
-  return stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (root === undefined) return { stale: [...gen.files.keys()].sort().map((path) => ({ path, state: 'missing' as const })), diagnostics };
+  let held: OutLock | undefined;
+  try {
+    try {
+      held = acquireLock(root, outDir, lock);
+    } catch (e) {
+      // A read-only output directory (a read-only checkout) can still be checked: nobody can be writing it.
+      if (!(e instanceof OutDirError && e.readOnly)) throw e;
+    }
+    if (held) {
+      const recovered = recover(root, outDir);
+      if (recovered) diagnostics.push(recoveredDiagnostic(recovered));
+    } else if (confined(root, TXN_DIR, outDir).exists)
+      diagnostics.push({
+        code: 'MTC3026',
+        severity: 'warning',
+        message: `${join(outDir, TXN_DIR)} is left by an interrupted build, and the directory is read-only: it cannot be restored here`,
+        help: 'run `mtc build` where the directory can be written; the comparison below is of the files as they are',
+      });
+    const stale: StaleFile[] = [];
+    for (const [path, content] of gen.files) {
+      const expectedBytes = Buffer.byteLength(content);
+      let disk;
+      try {
+        disk = readConfined(root, path, outDir, Math.max(2 * expectedBytes, 1024 * 1024));
+      } catch (e) {
+        if (!(e instanceof OutDirError)) throw e;
+        diagnostics.push(fromError(e));
+        continue;
+      }
+      if (disk.tooLarge) stale.push({ path, state: 'changed', diff: `--- a/${path}\n+++ b/${path}\n(the file on disk is much larger than the generated one; not shown)\n` });
+      else if (disk.text === undefined) stale.push({ path, state: 'missing' });
+      else if (disk.text !== content) {
+        const lines = safeLines(unifiedDiff(path, disk.text, content)).split('\n');
+        const diff = lines.length > maxDiffLines ? [...lines.slice(0, maxDiffLines), `... (${lines.length - maxDiffLines} more lines)`].join('\n') + '\n' : lines.join('\n');
+        stale.push({ path, state: 'changed', diff });
+      }
+    }
+    const manifest = readManifest(root, outDir);
+    // A symlink found above is not reported a second time from its manifest line.
+    for (const d of manifest.diagnostics) if (!diagnostics.some((x) => x.message === d.message)) diagnostics.push(d);
+    for (const path of manifest.owned) if (!gen.files.has(path) && confined(root, path, outDir).exists) stale.push({ path, state: 'extra' });
+    for (const path of leftoverTemps(root)) stale.push({ path, state: 'extra' });
+    return { stale: stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
+  } catch (e) {
+    if (e instanceof OutDirError) return { stale: [], diagnostics: [...diagnostics, fromError(e)] };
+    throw e;
+  } finally {
+    held?.release();
+  }
+}
+
+/** `--check` for callers that only want the stale files (throws when the directory itself has a problem). */
+export function checkOutputs(outDir: string, gen: Generated, maxDiffLines = 40): StaleFile[] {
+  const r = checkOutputDir(outDir, gen, maxDiffLines);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  return r.stale;
+}
+
+function recoveredDiagnostic(what: string): Diagnostic {
+  return {
+    code: 'MTC3026',
+    severity: 'warning',
+    message: what,
+    help: 'an earlier mtc build was killed while changing the outputs; its change was undone, so the directory holds the complete previous build',
+  };
 }
 
 export interface WriteResult {
@@ -163,62 +307,68 @@ function looksGenerated(text: string): boolean {
 }
 
 /**
- * Writes the outputs: each changed file to a temporary file next to it, and
- * only when all of them are written, renames them into place; then removes
- * files of the previous manifest the build no longer produces. A failure
- * before the renames leaves the directory as it was.
+ * Writes the outputs as one transaction (out-dir.ts): under the directory's
+ * lock, after restoring what an interrupted build left, every changed file is
+ * replaced and every file of the previous manifest the build no longer
+ * produces is removed, or nothing changes. Never through a symlink, never a
+ * file mtc did not generate (MTC3022).
  */
-export function writeOutputs(outDir: string, gen: Generated): WriteResult {
-  const owned = new Set(previousManifest(outDir));
+export function writeOutputs(outDir: string, gen: Generated, lock: LockOptions = {}): WriteResult {
   const diagnostics: Diagnostic[] = [];
   const changed: string[] = [];
   const unchanged: string[] = [];
-  for (const [path, content] of gen.files) {
-    const disk = readIfExists(join(outDir, path));
-    if (disk === content) {
-      unchanged.push(path);
-      continue;
-    }
-    if (disk !== undefined && path !== MANIFEST && !owned.has(path) && !looksGenerated(disk))
-      diagnostics.push({
-        code: 'MTC3022',
-        severity: 'error',
-        message: `${join(outDir, path)} exists and was not generated by mtc; not overwriting it`,
-        help: 'move the file away or choose another --out directory',
-      });
-    changed.push(path);
-  }
-  if (diagnostics.length > 0) return { written: [], unchanged, removed: [], diagnostics };
-  const temps: [string, string][] = [];
-  try {
-    for (const path of changed) {
-      const final = join(outDir, path);
-      mkdirSync(dirname(final), { recursive: true });
-      const tmp = join(dirname(final), `.${path.split('/').pop()}.mtc-tmp-${process.pid}`);
-      writeFileSync(tmp, gen.files.get(path)!, { encoding: 'utf8', flag: 'w' });
-      temps.push([tmp, final]);
-    }
-  } catch (e) {
-    for (const [tmp] of temps) rmSync(tmp, { force: true });
-    diagnostics.push({ code: 'MTC3020', severity: 'error', message: `cannot write the outputs: ${e instanceof Error ? e.message : String(e)}`, help: 'nothing was changed; check permissions and free space' });
-    return { written: [], unchanged, removed: [], diagnostics };
-  }
-  // Rename the manifest last, so an interrupted build still lists what it owns.
-  temps.sort((a, b) => Number(a[1].endsWith(MANIFEST)) - Number(b[1].endsWith(MANIFEST)));
-  for (const [tmp, final] of temps) renameSync(tmp, final);
   const removed: string[] = [];
-  // Temporary files of an earlier build that was killed (another pid) are ours to remove.
-  for (const path of leftoverTemps(outDir)) {
-    rmSync(join(outDir, path), { force: true });
-    removed.push(path);
-  }
-  for (const path of [...owned].sort()) {
-    if (gen.files.has(path)) continue;
-    const p = join(outDir, path);
-    if (existsSync(p)) {
-      rmSync(p, { force: true });
+  const none = () => ({ written: [], unchanged, removed: [], diagnostics });
+  let root: string;
+  let held: OutLock | undefined;
+  try {
+    root = openOutDir(outDir, true)!;
+    held = acquireLock(root, outDir, lock);
+    const recovered = recover(root, outDir);
+    if (recovered) diagnostics.push(recoveredDiagnostic(recovered));
+    const manifest = readManifest(root, outDir);
+    for (const d of manifest.diagnostics) diagnostics.push(d);
+    const owned = new Set(manifest.owned);
+    for (const [path, content] of gen.files) {
+      let disk;
+      try {
+        disk = readConfined(root, path, outDir, Math.max(Buffer.byteLength(content) + 1, 1024 * 1024));
+      } catch (e) {
+        if (!(e instanceof OutDirError)) throw e;
+        diagnostics.push(fromError(e));
+        continue;
+      }
+      if (disk.text === content) {
+        unchanged.push(path);
+        continue;
+      }
+      const exists = disk.text !== undefined || disk.tooLarge;
+      if (exists && path !== MANIFEST && !owned.has(path) && !(disk.text !== undefined && looksGenerated(disk.text)))
+        diagnostics.push({
+          code: 'MTC3022',
+          severity: 'error',
+          message: `${join(outDir, path)} exists and was not generated by mtc; not overwriting it`,
+          help: 'move the file away or choose another --out directory',
+        });
+      changed.push(path);
+    }
+    for (const path of [...owned].sort()) if (!gen.files.has(path) && confined(root, path, outDir).exists) removed.push(path);
+    if (diagnostics.some((d) => d.severity === 'error')) return none();
+    if (changed.length > 0 || removed.length > 0)
+      applyChange(root, outDir, { write: new Map(changed.map((p) => [p, gen.files.get(p)!])), remove: removed });
+    // Temporary files an earlier mtc version left when it was killed.
+    for (const path of leftoverTemps(root)) {
+      rmSync(join(root, path), { force: true });
       removed.push(path);
     }
+    return { written: changed, unchanged, removed, diagnostics };
+  } catch (e) {
+    if (e instanceof OutDirError) {
+      diagnostics.push(fromError(e));
+      return none();
+    }
+    throw e;
+  } finally {
+    held?.release();
   }
-  return { written: changed, unchanged, removed, diagnostics };
 }

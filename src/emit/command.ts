@@ -6,7 +6,7 @@ import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
 import { ruleInputs } from '../cli/rule-inputs.js';
-import { checkOutputs, generate, writeOutputs } from './build.js';
+import { checkOutputDir, generate, writeOutputs } from './build.js';
 import { PATCH_FILE, parseSignOff } from './qemu-tree.js';
 import { qemuExtras } from '../cli/check-command.js';
 import { TreeError, TreeFiles } from '../qemu/tree-files.js';
@@ -51,7 +51,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
       return 1;
     }
     if (opts.check) {
-      const stale = checkOutputs(opts.out, gen);
+      const { stale, diagnostics: dirDiags } = checkOutputDir(opts.out, gen);
       const extra: Diagnostic[] = stale.map((s) => ({
         code: 'MTC3021',
         severity: 'error',
@@ -64,7 +64,8 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
         help: 'run `mtc build` (or `npm start`) and commit the result',
       }));
       if (format === 'human') for (const s of stale) if (s.diff) process.stderr.write(s.diff);
-      await report([...gen.diagnostics, ...extra]);
+      await report([...gen.diagnostics, ...dirDiags, ...extra]);
+      if (hasErrors(dirDiags)) return 1;
       if (format === 'human') process.stderr.write(stale.length === 0 ? `${opts.out}: ${gen.files.size} files up to date\n` : `${opts.out}: ${stale.length} of ${gen.files.size} files stale\n`);
       return stale.length > 0 ? 1 : 0;
     }

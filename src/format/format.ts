@@ -1,4 +1,6 @@
+import * as nodePath from 'node:path';
 import * as prettier from 'prettier';
+import { resolveStaticConfig } from './config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseSource } from '../syntax/parser.js';
 import { SourceFile } from '../syntax/source.js';
@@ -8,10 +10,18 @@ import plugin, { MTC_PRINT_WIDTH } from './plugin.js';
 export interface FormatOptions {
   /** Defaults to 100 (the plugin's default), or what a Prettier config file says when `usePrettierConfig`. */
   readonly printWidth?: number;
-  /** Resolve `.prettierrc` & co. for the file, as `prettier --write` would. Default false. */
+  /**
+   * Read the layout options of a static Prettier config (`.prettierrc` JSON or
+   * YAML, package.json) for the file; JavaScript configs are never run
+   * (config.ts). Default false.
+   */
   readonly usePrettierConfig?: boolean;
   /** Absolute path of the file, for finding its Prettier config (default: `path` from the current directory). */
   readonly absolutePath?: string;
+  /** Where the config search stops (default: the file system root). */
+  readonly root?: string;
+  /** Options already resolved by the caller (`mtc fmt` resolves them once per directory); wins over usePrettierConfig. */
+  readonly config?: prettier.Options;
 }
 
 export type FormatResult =
@@ -29,8 +39,8 @@ export async function formatSource(text: string, path: string, options: FormatOp
   const parsed = parseSource(source);
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, diagnostics: parsed.diagnostics, source };
-  let config: prettier.Options = {};
-  if (options.usePrettierConfig) config = (await prettier.resolveConfig(options.absolutePath ?? path, { editorconfig: false })) ?? {};
+  let config: prettier.Options = options.config ?? {};
+  if (options.config === undefined && options.usePrettierConfig) config = resolveStaticConfig(options.absolutePath ?? path, options.root ?? nodePath.parse(nodePath.resolve(path)).root).options;
   let formatted: string;
   try {
     formatted = await prettier.format(text, {

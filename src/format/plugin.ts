@@ -12,6 +12,7 @@ import type * as A from '../syntax/ast.js';
 import { parseSource } from '../syntax/parser.js';
 import { SourceFile } from '../syntax/source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sanitize } from '../diagnostics/render.js';
 import { locEnd, locStart } from './comments.js';
 import { printer } from './printer.js';
 
@@ -36,7 +37,8 @@ export class MtcSyntaxError extends SyntaxError {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
     const s = first.span;
     const at = s ? ` (${s.start.line}:${s.start.column})` : '';
-    super(`${first.message} [${first.code}]${at}${more}`);
+    // Prettier prints this message on a terminal: no control character of the file reaches it raw.
+    super(`${sanitize(first.message)} [${first.code}]${at}${more}`);
     this.name = 'SyntaxError';
     this.loc = s
       ? { start: { line: s.start.line, column: s.start.column }, end: { line: s.end.line, column: s.end.column } }

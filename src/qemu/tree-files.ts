@@ -1,13 +1,14 @@
 /**
- * Reading files of a QEMU tree given on the command line: only regular files,
- * only inside the tree (symlinks are resolved and must stay inside), and never
- * more than a bound, checked while reading (a FIFO or a device reports size 0
- * to `stat`, and `/dev/zero` never ends).
+ * Reading files of a QEMU tree given on the command line, through the one
+ * bounded reader (src/util/read-file.ts): only regular files, only inside the
+ * tree (symlinks are resolved and must stay inside), never more than a bound,
+ * checked while reading.
  *
- * May import: nothing outside this folder.
+ * May import: src/util/read-file.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ReadError, readRegularText } from '../util/read-file.js';
 
 /** QEMU's largest C files are about 500 KB; a tree file mtc reads is refused past this. */
 export const MAX_TREE_FILE_BYTES = 8 * 1024 * 1024;
@@ -66,31 +67,11 @@ export class TreeFiles {
   read(rel: string): string | undefined {
     const real = this.resolve(rel);
     if (real === undefined) return undefined;
-    let fd: number;
     try {
-      fd = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0));
+      return readRegularText(real, { maxBytes: this.maxBytes, within: this.root, display: rel });
     } catch (e) {
-      throw new TreeError(`cannot open: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, rel);
-    }
-    try {
-      if (!fs.fstatSync(fd).isFile()) throw new TreeError('not a regular file', rel);
-      const chunks: Buffer[] = [];
-      let total = 0;
-      const buf = Buffer.allocUnsafe(64 * 1024);
-      for (;;) {
-        const n = fs.readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        total += n;
-        if (total > this.maxBytes) throw new TreeError(`larger than ${this.maxBytes} bytes`, rel);
-        chunks.push(Buffer.from(buf.subarray(0, n)));
-      }
-      try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-      } catch {
-        throw new TreeError('not valid UTF-8', rel);
-      }
-    } finally {
-      fs.closeSync(fd);
+      if (e instanceof ReadError) throw new TreeError(e.kind === 'too-large' ? `larger than ${this.maxBytes} bytes` : e.kind === 'not-regular' ? `not a regular file (${e.detail})` : e.kind === 'not-utf8' ? 'not valid UTF-8' : e.detail, rel);
+      throw e;
     }
   }
 

@@ -33,6 +33,8 @@ export interface Chains {
 }
 
 const VERSIONED = /^(.+?)-?([0-9]+(?:\.[0-9]+)+)$/;
+/** Largest part of a machine type version: QEMU's DEFINE_*_MACHINE macros take C ints. */
+const MAX_VERSION_PART = 2147483647n;
 
 /** `virt-10.1` → { family: 'virt', version: [10, 1] }; `virt-rhel9.6.0` → 'virt-rhel', [9, 6, 0]. */
 export function splitMachineName(name: string): { family: string; version?: number[] } {
@@ -58,6 +60,18 @@ function computeChainsUncached(project: Project): Chains {
     for (const st of f.ast.statements) {
       if (st.kind !== 'Machine' || !st.name || st.name.name === '') continue;
       const { family, version } = splitMachineName(st.name.name);
+      // QEMU's machine macros take each version part as a C int; a larger one would be rounded on the way.
+      const big = VERSIONED.exec(st.name.name)?.[2].split('.').find((part) => BigInt(part) > MAX_VERSION_PART);
+      if (big !== undefined)
+        problems.push({
+          code: 'MTC1026',
+          severity: 'error',
+          message: `\`${st.name.name.length > 80 ? st.name.name.slice(0, 80) + '…' : st.name.name}\` has the version part ${big.length > 24 ? big.slice(0, 24) + '…' : big}, larger than ${MAX_VERSION_PART}`,
+          file: f.path,
+          span: st.name.span,
+          label: 'version out of range',
+          help: 'machine type versions are small numbers (`virt-10.1`): QEMU passes each part to its machine macros as an int',
+        });
       const d: Declared = { name: st.name.name, node: st, file: f.path, family, version };
       order.push(d);
       if (!machines.has(d.name)) machines.set(d.name, d);
@@ -115,8 +129,22 @@ function computeChainsUncached(project: Project): Chains {
         });
         continue;
       }
-      parent.set(d.name, { name: inh.name, explicit: true });
       const p = machines.get(inh.name)!;
+      if (p.family !== d.family) {
+        // Each family is emitted as its own C file: an options function of one family cannot call another's.
+        problems.push({
+          code: 'MTC1027',
+          severity: 'error',
+          message: `\`${d.name}\` (family \`${d.family}\`) inherits \`${inh.name}\` of another family (\`${p.family}\`)`,
+          file: d.file,
+          span: inh.span,
+          label: 'another family',
+          labels: [{ file: p.file, span: p.node.name!.span, message: `declared here, in family \`${p.family}\`` }],
+          help: `a machine type inherits a newer machine type of its own family; name one of \`${d.family}\`, or drop \`inherits\``,
+        });
+        continue;
+      }
+      parent.set(d.name, { name: inh.name, explicit: true });
       if (p.family === d.family && p.version && d.version && compareVersions(p.version, d.version) < 0) {
         problems.push({
           code: 'MTC1019',

@@ -6,6 +6,7 @@ import type * as A from '../syntax/ast.js';
 import { parseSource, type ParseResult } from '../syntax/parser.js';
 import { SourceFile } from '../syntax/source.js';
 import { defaultLimits, type Limits } from '../util/limits.js';
+import { ReadError, readRegularFile } from '../util/read-file.js';
 
 /**
  * Reading a rule tree: files and directories given by the user, and the files
@@ -17,11 +18,15 @@ import { defaultLimits, type Limits } from '../util/limits.js';
 export interface FileSystem {
   /** Real (symlink-free) absolute path, or undefined if the path does not exist. */
   realpath(abs: string): string | undefined;
-  /** 'file', 'dir' or undefined. */
+  /** 'file' (a regular file), 'dir' or undefined (missing, or a device, FIFO, socket...). */
   kind(abs: string): 'file' | 'dir' | undefined;
-  /** Size in bytes of a file. */
-  size(abs: string): number;
-  readFile(abs: string): Uint8Array;
+  /**
+   * The bytes of a regular file, at most `maxBytes` of them: throws a
+   * ReadError (src/util/read-file.ts) of kind `too-large` past the bound
+   * (counted while reading, not taken from `stat`), `not-regular` for
+   * anything but a regular file.
+   */
+  readFile(abs: string, maxBytes: number): Uint8Array;
   /** Entry names of a directory. */
   list(abs: string): string[];
 }
@@ -42,11 +47,8 @@ export const nodeFileSystem: FileSystem = {
       return undefined;
     }
   },
-  size(abs) {
-    return nodeFs.statSync(abs).size;
-  },
-  readFile(abs) {
-    return nodeFs.readFileSync(abs);
+  readFile(abs, maxBytes) {
+    return readRegularFile(abs, { maxBytes });
   },
   list(abs) {
     return nodeFs.readdirSync(abs);
@@ -154,33 +156,29 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
       return undefined;
     }
     const path = display(real);
-    let size: number;
-    try {
-      size = fs.size(real);
-    } catch (e) {
-      ioError('MTC9002', `cannot read ${path}: ${(e as Error).message}`, 'check the path and its permissions');
-      return undefined;
-    }
     let parsed: ParseResult;
     let sha = '';
-    if (size > limits.maxFileBytes) {
-      // Do not even read it: a hostile file must not cost memory.
+    let bytes: Uint8Array | undefined;
+    try {
+      // Bounded while reading: a device or an endless file stops at the limit.
+      bytes = fs.readFile(real, limits.maxFileBytes);
+    } catch (e) {
+      if (!(e instanceof ReadError && e.kind === 'too-large')) {
+        const why = e instanceof ReadError ? (e.kind === 'not-regular' ? `it is ${e.detail}, not a regular file` : e.detail) : (e as Error).message;
+        ioError('MTC9002', `cannot read ${path}: ${why}`, 'rule files must be regular files; check the path and its permissions');
+        return undefined;
+      }
+    }
+    if (bytes === undefined) {
       parsed = parseSource(new SourceFile(path, ''), { limits });
       parsed.diagnostics.push({
         code: 'MTC0009',
         severity: 'error',
-        message: `file is ${size} bytes, more than the limit of ${limits.maxFileBytes}`,
+        message: `file is larger than the limit of ${limits.maxFileBytes} bytes`,
         file: path,
         help: 'split the rules into several files joined with `include`, or raise --max-file-size',
       });
     } else {
-      let bytes: Uint8Array;
-      try {
-        bytes = fs.readFile(real);
-      } catch (e) {
-        ioError('MTC9002', `cannot read ${path}: ${(e as Error).message}`, 'check the path and its permissions');
-        return undefined;
-      }
       sha = createHash('sha256').update(bytes).digest('hex');
       const { text, diagnostic } = decodeUtf8(bytes, path);
       parsed = parseSource(new SourceFile(path, text), { limits });
@@ -290,6 +288,8 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
       const k = fs.kind(real);
       if (k === 'dir') walk(real, out, depth + 1);
       else if (k === 'file' && name.endsWith('.mtc')) out.push(real);
+      // A FIFO or a device named like a rule file is not silently skipped: reading it reports why.
+      else if (k === undefined && name.endsWith('.mtc')) out.push(real);
     }
   };
 
@@ -313,6 +313,14 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
     const f = readOne(real);
     if (f) visit(f, [real]);
   }
+  // Nothing to read is an error, not an empty build: `mtc build` would otherwise remove every output.
+  if (byReal.size === 0 && !diagnostics.some((d) => d.severity === 'error'))
+    diagnostics.push({
+      code: 'MTC9005',
+      severity: 'error',
+      message: `no rule files (*.mtc) in ${paths.length > 0 ? paths.map((p) => `\`${p}\``).join(', ') : 'the given paths'}`,
+      help: 'give the directory that holds the rule files (default: rules/), or a rule file',
+    });
 
   const files = [...byReal.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of files) for (const x of f.diagnostics) diagnostics.push(x);

@@ -1,5 +1,6 @@
 import * as nodePath from 'node:path';
 import type { FileSystem } from './load.js';
+import { ReadError } from '../util/read-file.js';
 
 /**
  * A file system held in memory, rooted at `root`: for the benchmark, the fuzz
@@ -17,10 +18,10 @@ export function memoryFileSystem(root: string, files: Readonly<Record<string, st
   return {
     realpath: (abs) => (data.has(abs) || dirs.has(abs) ? abs : undefined),
     kind: (abs) => (data.has(abs) ? 'file' : dirs.has(abs) ? 'dir' : undefined),
-    size: (abs) => data.get(abs)?.length ?? 0,
-    readFile: (abs) => {
+    readFile: (abs, maxBytes) => {
       const d = data.get(abs);
-      if (!d) throw new Error(`ENOENT: ${abs}`);
+      if (!d) throw new ReadError('missing', `${abs} does not exist`, 'ENOENT');
+      if (d.length > maxBytes) throw new ReadError('too-large', `${abs} is larger than the limit of ${maxBytes} bytes`, String(maxBytes));
       return d;
     },
     list: (abs) => {

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
+import { ReadError } from '../util/read-file.js';
 import type { FileSystem } from './load.js';
 import { nodeFileSystem } from './load.js';
 
@@ -77,8 +78,11 @@ export function stdinFileSystem(base: FileSystem, abs: string, bytes: Uint8Array
     fs: {
       realpath: (p) => (p === abs || p === at ? at : base.realpath(p)),
       kind: (p) => (p === at ? 'file' : base.kind(p)),
-      size: (p) => (p === at ? bytes.length : base.size(p)),
-      readFile: (p) => (p === at ? bytes : base.readFile(p)),
+      readFile: (p, maxBytes) => {
+        if (p !== at) return base.readFile(p, maxBytes);
+        if (bytes.length > maxBytes) throw new ReadError('too-large', `standard input is larger than ${maxBytes} bytes`, String(maxBytes));
+        return bytes;
+      },
       list: (p) => base.list(p),
     },
   };

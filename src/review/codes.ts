@@ -83,8 +83,8 @@ export const reviewCodes = codeTable({
   MTC5051: {
     name: 'bad-revision',
     severity: 'error',
-    summary: '`--base` or `--head` is neither a directory nor a git revision',
-    docs: '`--base` and `--head` take a directory holding a rule tree, or a git revision of the repository in the current directory (`main`, `origin/main`, `HEAD~1`, a commit id). A revision is read with git without checking it out. Without `--head`, the working tree is compared.',
+    summary: '`--base`/`--head` is not a git revision, or `--base-dir`/`--head-dir` not a directory',
+    docs: '`--base` and `--head` take a git revision of the repository in the current directory (`main`, `origin/main`, `HEAD~1`, a commit id), read with git without checking it out; `--base-dir` and `--head-dir` take a directory holding a rule tree. The two forms are never mixed up: a revision that does not resolve (a shallow clone without the base commit, a typo) is an error even when a directory of that name exists, since the tree under review could have added one (`HEAD/`, or one named like the base sha) to be compared instead of the real base. Without `--head`/`--head-dir`, the working tree is compared.',
   },
   MTC5052: {
     name: 'tree-has-errors',
@@ -98,13 +98,25 @@ export const reviewCodes = codeTable({
     summary: 'A waiver in mtc.yaml matches no finding',
     docs: 'The waiver\'s rule, machine type and subject match nothing that this diff reports. Remove it once the change it waived has landed, so stale waivers do not hide later findings.',
   },
+  MTC5055: {
+    name: 'waiver-added-by-change',
+    severity: 'warning',
+    summary: 'A waiver is added or widened by the change under review, so it waives nothing yet',
+    docs: 'Waivers are read from both trees, and a finding is waived only when a waiver of the head config and one of the base config both match it. A pull request therefore cannot waive its own breaking changes: a waiver it adds, or widens (another machine pattern, a dropped subject), is reported here with the number of findings it would waive, and those findings stay breaking. Once a maintainer has merged the waiver into the base branch, later changes are waived by it. Narrowing or removing a waiver takes effect at once.',
+  },
+  MTC5056: {
+    name: 'host-profile-changed',
+    severity: 'warning',
+    summary: 'The change redefines a host profile of the migration matrix; the base version is used',
+    docs: 'The hosts of the matrix are those of the base configuration plus the ones the head adds, each read from its own tree. A change cannot drop a host or redefine one (another kernel, CPU or register list under the same name) to make its newly failing pairs disappear, so a redefined host keeps its base version until the change is merged. Give the new profile another name to see its pairs now, or run `mtc diff --hosts` with profiles of your choice.',
+  },
   MTC5054: {
     name: 'released-pattern-unmatched',
     severity: 'warning',
     summary: 'A `released:` entry matches no machine type of either tree',
     docs: 'Check the spelling of the machine type (`virt-10.1`, `virt-rhel9.*`); a pattern that matches nothing protects nothing.',
   },
-  MTC5055: {
+  MTC5057: {
     name: 'gitlab-api-error',
     severity: 'error',
     summary: '`mtc gitlab-note` could not read or write the merge request note',

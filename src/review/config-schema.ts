@@ -45,13 +45,13 @@ export const reviewConfigSchema = {
       "items": { "$ref": "#/definitions/pattern" }
     },
     "hosts": {
-      "description": "Host profile files or directories (relative to the repository's working directory) for the migration matrix; default: the built-in profiles. `--hosts` overrides it.",
+      "description": "Host profile files or directories for the migration matrix, inside the rule tree (relative to its root: the directory mtc diff runs in, or --base-dir/--head-dir), read from the tree's own revision; default: the built-in profiles. The matrix uses the base tree's hosts plus those the head adds. `--hosts` overrides it.",
       "type": "array",
       "maxItems": 100,
       "items": { "type": "string", "minLength": 1, "maxLength": 400, "pattern": "^[^\\n\\r\\u0000]*$" }
     },
     "waivers": {
-      "description": "Findings that reviewers accepted. A waiver is read from the head tree only, and shows in every report.",
+      "description": "Findings that reviewers accepted. A finding is waived only when a waiver of the head tree and one of the base tree both match it, so a change cannot waive its own findings; waivers it adds or widens are reported. A waived finding shows in every report. `machine` must not match every machine type.",
       "type": "array",
       "maxItems": 1000,
       "items": {

@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileSystem } from '../resolve/load.js';
+import { ReadError } from '../util/read-file.js';
 import { parseYamlText, schemaDiagnostics, type CompiledValidator } from '../catalog/yaml-file.js';
 import { reviewCodes, ruleByIdOrName } from './codes.js';
 import { reviewConfigSchema } from './config-schema.js';
@@ -49,11 +50,9 @@ function validate(): CompiledValidator {
   return validator;
 }
 
-/** `*` matches any run of characters; everything else literally. */
-export function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-  return re.test(text);
-}
+/** `*` matches any run of characters; everything else literally (a linear matcher, never a regular expression). */
+export { globMatch } from '../util/glob.js';
+import { matchesEverything } from '../util/glob.js';
 
 function relabel(d: Diagnostic): Diagnostic {
   return { ...d, code: reviewCodes.MTC5050.code, severity: 'error' };
@@ -80,10 +79,10 @@ export function readConfig(fs: FileSystem, abs: string, display: string): { conf
   const fail = (message: string) => ({ config: { ...emptyConfig, file: display }, diagnostics: [{ code: reviewCodes.MTC5050.code, severity: 'error' as const, message, file: display }] });
   let bytes: Uint8Array;
   try {
-    if (fs.size(abs) > MAX_CONFIG_BYTES) return fail(`\`${display}\` is larger than ${MAX_CONFIG_BYTES} bytes`);
-    bytes = fs.readFile(abs);
+    bytes = fs.readFile(abs, MAX_CONFIG_BYTES);
   } catch (e) {
-    return fail(`cannot read \`${display}\`: ${(e as Error).message}`);
+    if (e instanceof ReadError && e.kind === 'too-large') return fail(`\`${display}\` is larger than ${MAX_CONFIG_BYTES} bytes`);
+    return fail(`cannot read \`${display}\`: ${e instanceof ReadError ? e.detail : (e as Error).message}`);
   }
   let text: string;
   try {
@@ -122,6 +121,17 @@ export function parseConfigText(text: string, display: string): { config: Review
         file: display,
         ...(span ? { span } : {}),
         help: 'use a rule id such as MTC5001 or its name such as released-rule-removed (see docs/breaking-rules.md)',
+      });
+      return;
+    }
+    if (matchesEverything(w.machine)) {
+      diagnostics.push({
+        code: reviewCodes.MTC5050.code,
+        severity: 'error',
+        message: `${display}: waiver ${i + 1} has \`machine: "${w.machine}"\`, which would waive ${info.code} for every machine type`,
+        file: display,
+        ...(span ? { span } : {}),
+        help: 'name the machine types the waiver is for (`virt-10.1`, or a pattern such as `virt-9.*`)',
       });
       return;
     }

@@ -35,7 +35,9 @@ export function renderReport(report: DiffReport, format: DiffFormat): string {
 export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, cwd = process.cwd()): Promise<number> {
   try {
     if (!(diffFormats as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${diffFormats.join(', ')}, not \`${opts.format}\``);
-    if (opts.base === undefined) throw new UsageError('--base is required');
+    if (opts.base === undefined && opts.baseDir === undefined) throw new UsageError('give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
+    if (opts.base !== undefined && opts.baseDir !== undefined) throw new UsageError('give --base (a git revision) or --base-dir (a directory), not both');
+    if (opts.head !== undefined && opts.headDir !== undefined) throw new UsageError('give --head (a git revision) or --head-dir (a directory), not both');
     if (opts.qemu !== undefined && opts.qemu !== '10.2' && opts.qemu !== '11.0') throw new UsageError(`--qemu must be 10.2 or 11.0, not \`${opts.qemu}\``);
     const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
     if (diagnostics.some((d) => d.severity === 'error')) {
@@ -44,8 +46,10 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
     }
     const { report, exitCode } = runDiff({
       cwd,
-      base: opts.base,
+      ...(opts.base !== undefined ? { base: opts.base } : {}),
+      ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}),
       ...(opts.head !== undefined ? { head: opts.head } : {}),
+      ...(opts.headDir !== undefined ? { headDir: opts.headDir } : {}),
       paths,
       ...(opts.config !== undefined ? { config: opts.config } : {}),
       ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),

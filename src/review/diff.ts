@@ -13,11 +13,12 @@ import { generate } from '../emit/build.js';
 import { nodeFileSystem, type FileSystem } from '../resolve/load.js';
 import type { CTarget, Model } from '../resolve/model.js';
 import { machinesFromDocument } from '../simulate/document.js';
-import { builtinHosts, loadHosts, type HostModel } from '../simulate/hosts.js';
+import { loadHosts, type HostModel } from '../simulate/hosts.js';
 import { defaultSimulateOptions, type MachineModel, type QemuGeneration } from '../simulate/types.js';
 import type { Limits } from '../util/limits.js';
 import { reviewCodes } from './codes.js';
-import { emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig } from './config.js';
+import { CONFIG_NAME, emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig, type Waiver } from './config.js';
+import { reviewHosts } from './tree-hosts.js';
 import { GitError, GitTreeFileSystem, repositoryOf, resolveCommit } from './git-fs.js';
 import { compareMatrices } from './matrix.js';
 import { attachPairs, groupCauses, toCause } from './causes.js';
@@ -29,15 +30,22 @@ import { unifiedDiff } from '../util/udiff.js';
 export interface DiffOptions {
   /** Directory the command runs in: git runs here, relative paths start here. */
   readonly cwd: string;
-  /** A directory or a git revision. */
-  readonly base: string;
-  /** A directory or a git revision; default: the working tree (`cwd`). */
+  /**
+   * The tree before the change: a git revision (`base`) or a directory
+   * (`baseDir`), exactly one. Which one is always said explicitly: a revision
+   * is never replaced by a directory of the same name from the tree under
+   * review (a pull request could add one named `HEAD` or like the base sha).
+   */
+  readonly base?: string;
+  readonly baseDir?: string;
+  /** The tree after the change: a git revision (`head`) or a directory (`headDir`), at most one; default: the working tree (`cwd`). */
   readonly head?: string;
+  readonly headDir?: string;
   /** Rule files or directories inside each tree (default `rules`). */
   readonly paths?: readonly string[];
   /** Config file relative to each tree's root (default: rules/mtc.yaml, then mtc.yaml). */
   readonly config?: string;
-  /** Host profile files or directories (real file system); default: the head config's `hosts`, else the built-in profiles. */
+  /** Host profile files or directories (real file system); default: the configs' `hosts` (read from each tree), else the built-in profiles. */
   readonly hosts?: readonly string[];
   /** Or the hosts themselves (tests). */
   readonly hostModels?: readonly HostModel[];
@@ -73,8 +81,19 @@ function isDir(p: string): boolean {
   }
 }
 
-/** Opens `spec` relative to `cwd`: an existing directory wins over a revision of the same name. */
-export function openTree(cwd: string, spec: string | undefined): RuleTree {
+/** Which tree to open: a git revision or a directory, as the user said; undefined is the working tree. */
+export type TreeSpec = { readonly rev: string } | { readonly dir: string } | undefined;
+
+/** The tree spec of one side from the options, or a message when both forms are given. */
+export function treeSpec(rev: string | undefined, dir: string | undefined, side: 'base' | 'head'): TreeSpec | string {
+  if (rev !== undefined && dir !== undefined) return `give --${side} (a git revision) or --${side}-dir (a directory), not both`;
+  if (dir !== undefined) return { dir };
+  if (rev !== undefined) return { rev };
+  return undefined;
+}
+
+/** Opens a tree relative to `cwd`: a revision is only ever a revision, a directory only ever a directory. */
+export function openTree(cwd: string, spec: TreeSpec, side: 'base' | 'head' = 'base'): RuleTree {
   if (spec === undefined) {
     let prefix = '';
     try {
@@ -84,25 +103,29 @@ export function openTree(cwd: string, spec: string | undefined): RuleTree {
     }
     return { info: { kind: 'worktree', spec: '.', commit: null }, fs: nodeFileSystem, root: cwd, prefix };
   }
-  const abs = nodePath.resolve(cwd, spec);
-  if (isDir(abs)) {
+  if ('dir' in spec) {
+    const abs = nodePath.resolve(cwd, spec.dir);
+    if (!isDir(abs)) throw new TreeError(`--${side}-dir \`${spec.dir}\` is not a directory`);
     const rel = nodePath.relative(cwd, abs).split(nodePath.sep).join('/');
-    return { info: { kind: 'dir', spec, commit: null }, fs: nodeFileSystem, root: abs, prefix: rel.startsWith('..') ? '' : rel };
+    return { info: { kind: 'dir', spec: spec.dir, commit: null }, fs: nodeFileSystem, root: abs, prefix: rel.startsWith('..') ? '' : rel };
   }
+  const rev = spec.rev;
+  // Said only when the revision does not resolve: a directory of that name is never used in its place.
+  const dirHint = isDir(nodePath.resolve(cwd, rev)) ? `; a directory \`${rev}\` exists, but a directory is compared only when given with --${side}-dir` : '';
   let repo: { top: string; prefix: string };
   try {
     repo = repositoryOf(cwd);
   } catch {
-    throw new TreeError(`\`${spec}\` is not a directory, and ${cwd} is not in a git repository`);
+    throw new TreeError(`--${side} \`${rev}\` is a git revision, and ${cwd} is not in a git repository${dirHint}`);
   }
   let commit: string;
   try {
-    commit = resolveCommit(cwd, spec);
+    commit = resolveCommit(cwd, rev);
   } catch (e) {
-    throw new TreeError(`\`${spec}\` is neither a directory nor a git revision of this repository (${(e as GitError).message})`);
+    throw new TreeError(`--${side} \`${rev}\` is not a git revision of this repository (${(e as GitError).message})${dirHint}`);
   }
   const fs = new GitTreeFileSystem(cwd, commit);
-  return { info: { kind: 'git', spec, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };
+  return { info: { kind: 'git', spec: rev, commit }, fs, root: repo.prefix ? `${fs.root}/${repo.prefix}` : fs.root, prefix: repo.prefix };
 }
 
 function joinPrefix(prefix: string, file: string): string {
@@ -168,18 +191,25 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const diagnostics: ReportDiagnostic[] = [];
   let baseTree: RuleTree;
   let headTree: RuleTree;
-  const treeInfo = (kind: TreeInfo['kind'], spec: string): TreeInfo => ({ kind, spec, commit: null });
+  const infoOf = (spec: TreeSpec | string): TreeInfo =>
+    spec === undefined || typeof spec === 'string' ? { kind: 'worktree', spec: '.', commit: null } : 'dir' in spec ? { kind: 'dir', spec: spec.dir, commit: null } : { kind: 'git', spec: spec.rev, commit: null };
+  const baseSpec = treeSpec(opts.base, opts.baseDir, 'base');
+  const headSpec = treeSpec(opts.head, opts.headDir, 'head');
+  const bad = (side: 'base' | 'head', message: string) => failed(infoOf(baseSpec), infoOf(headSpec), [{ side, code: reviewCodes.MTC5051.code, severity: 'error', message, location: null }], 2);
+  if (typeof baseSpec === 'string') return bad('base', baseSpec);
+  if (baseSpec === undefined) return bad('base', 'give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
+  if (typeof headSpec === 'string') return bad('head', headSpec);
   try {
-    baseTree = openTree(opts.cwd, opts.base);
+    baseTree = openTree(opts.cwd, baseSpec, 'base');
   } catch (e) {
     if (!(e instanceof TreeError || e instanceof GitError)) throw e;
-    return failed(treeInfo('git', opts.base), treeInfo('worktree', opts.head ?? '.'), [{ side: 'base', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+    return bad('base', e.message);
   }
   try {
-    headTree = openTree(opts.cwd, opts.head);
+    headTree = openTree(opts.cwd, headSpec, 'head');
   } catch (e) {
     if (!(e instanceof TreeError || e instanceof GitError)) throw e;
-    return failed(baseTree.info, treeInfo('git', opts.head ?? '.'), [{ side: 'head', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
+    return failed(baseTree.info, infoOf(headSpec), [{ side: 'head', code: reviewCodes.MTC5051.code, severity: 'error', message: e.message, location: null }], 2);
   }
 
   const base = compileTree(baseTree, opts);
@@ -196,17 +226,22 @@ export function runDiff(opts: DiffOptions): DiffResult {
     return failed(baseTree.info, headTree.info, diagnostics, baseBroken ? 2 : 1);
   }
 
-  // Hosts for the matrix.
+  // Hosts for the matrix: --hosts (the command line, trusted), else the configs' `hosts:`, each read
+  // from its own tree and confined to it (tree-hosts.ts), else the built-in profiles.
   let hosts: readonly HostModel[];
   if (opts.hostModels) hosts = opts.hostModels;
-  else {
-    const paths = opts.hosts && opts.hosts.length > 0 ? opts.hosts : head.config.hosts.map((h) => nodePath.resolve(opts.cwd, h));
-    if (paths.length > 0) {
-      const r = loadHosts(paths, opts.catalog);
-      for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
-      if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
-      hosts = r.hosts;
-    } else hosts = builtinHosts();
+  else if (opts.hosts && opts.hosts.length > 0) {
+    const r = loadHosts(opts.hosts, opts.catalog);
+    for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
+    if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+    hosts = r.hosts;
+  } else {
+    // Paths in these diagnostics are repository-relative already.
+    const side = (t: RuleTree, c: ReviewConfig) => ({ tree: t, entries: c.hosts, configFile: joinPrefix(t.prefix, c.file ?? CONFIG_NAME) });
+    const r = reviewHosts(side(baseTree, base.config), side(headTree, head.config), opts.catalog);
+    for (const d of r.diagnostics) diagnostics.push(toReportDiagnostic(d, 'config', ''));
+    if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+    hosts = r.hosts;
   }
 
   const baseSide: SideInfo = { model: base.model!, file: (f) => joinPrefix(baseTree.prefix, f) };
@@ -233,7 +268,20 @@ export function runDiff(opts: DiffOptions): DiffResult {
   // One cause per rule change, with the machine types and pairs it affects (causes.ts).
   const causes = groupCauses({ changes, base: base.model!, head: head.model!, machineLocation });
   const matrix = attachPairs(causes, rawMatrix);
-  const { findings: unsorted, unusedWaivers } = evaluateRules({ causes, matrix, isReleased, machineLocation, waivers: head.config.waivers });
+  const { findings: unsorted, unusedWaivers, pendingWaivers } = evaluateRules({ causes, matrix, isReleased, machineLocation, waivers: head.config.waivers, baseWaivers: base.config.waivers });
+  // The report says which waivers the change adds or widens: they waive nothing until they are on the base branch.
+  const sameWaiver = (a: Waiver, b: Waiver) => a.rule === b.rule && a.machine === b.machine && a.subject === b.subject;
+  for (const w of head.config.waivers) {
+    if (base.config.waivers.some((b) => sameWaiver(b, w))) continue;
+    const n = pendingWaivers.get(w) ?? 0;
+    diagnostics.push({
+      side: 'config',
+      code: reviewCodes.MTC5055.code,
+      severity: 'warning',
+      message: `waiver of ${w.rule} for ${w.machine}${w.subject ? ` (${w.subject})` : ''} is added or widened by this change: it waives nothing until it is on the base branch${n > 0 ? `; the ${n} finding${n === 1 ? '' : 's'} it would waive stay${n === 1 ? 's' : ''} breaking` : ''}`,
+      location: { file: w.file, line: w.line, column: 1 },
+    });
+  }
   for (const w of unusedWaivers)
     diagnostics.push({
       side: 'config',

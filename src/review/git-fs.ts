@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import * as nodePath from 'node:path';
 import type { FileSystem } from '../resolve/load.js';
+import { ReadError } from '../util/read-file.js';
 
 export class GitError extends Error {}
 
@@ -104,7 +105,12 @@ export class GitTreeFileSystem implements FileSystem {
       const next = cur === '' ? parts[i] : `${cur}/${parts[i]}`;
       const f = this.files.get(next);
       if (f && f.mode === '120000') {
-        const target = this.blob(f.sha).toString('utf8');
+        let target: string;
+        try {
+          target = this.blob(f.sha, 4096).toString('utf8');
+        } catch {
+          return undefined; // a symlink target longer than any path
+        }
         if (nodePath.posix.isAbsolute(target)) return undefined; // points out of the tree
         const joined = nodePath.posix.normalize(nodePath.posix.join(cur, target, ...parts.slice(i + 1)));
         if (joined === '..' || joined.startsWith('../')) return undefined;
@@ -116,10 +122,10 @@ export class GitTreeFileSystem implements FileSystem {
     return cur;
   }
 
-  private blob(sha: string): Buffer {
+  private blob(sha: string, maxBytes = 1024 * 1024): Buffer {
     let b = this.blobs.get(sha);
     if (!b) {
-      b = git(this.cwd, ['cat-file', 'blob', sha]);
+      b = git(this.cwd, ['cat-file', 'blob', sha], maxBytes);
       this.blobs.set(sha, b);
     }
     return b;
@@ -146,16 +152,20 @@ export class GitTreeFileSystem implements FileSystem {
     const rel = this.rel(abs);
     const real = rel === undefined ? undefined : this.resolveRel(rel);
     const e = real === undefined ? undefined : this.files.get(real);
-    if (!e) throw new Error(`no such file in ${this.commit.slice(0, 12)}: ${rel ?? abs}`);
+    if (!e) throw new ReadError('missing', `no such file in ${this.commit.slice(0, 12)}: ${rel ?? abs}`, 'ENOENT');
     return e;
   }
 
+  /** Size of a file's blob as git records it (tests). */
   size(abs: string): number {
     return this.entry(abs).size;
   }
 
-  readFile(abs: string): Uint8Array {
-    return this.blob(this.entry(abs).sha);
+  readFile(abs: string, maxBytes: number): Uint8Array {
+    const e = this.entry(abs);
+    // git records the blob's size in the tree listing; the read is bounded again by maxBuffer.
+    if (e.size > maxBytes) throw new ReadError('too-large', `${abs} is larger than the limit of ${maxBytes} bytes`, String(maxBytes));
+    return this.blob(e.sha, maxBytes + 1);
   }
 
   list(abs: string): string[] {

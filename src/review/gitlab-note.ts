@@ -43,7 +43,7 @@ export interface NoteResult {
 export class NoteError extends Error {
   constructor(
     message: string,
-    readonly code: 'MTC9004' | 'MTC5055',
+    readonly code: 'MTC9004' | 'MTC5057',
     readonly help?: string,
   ) {
     super(message);
@@ -68,7 +68,7 @@ async function api(method: string, url: string, token: string, body?: unknown): 
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new NoteError(`${method} ${url} failed: ${cause?.code ?? cause?.message ?? (e as Error).message}`, 'MTC5055', 'check CI_API_V4_URL (or --api-url) and that the runner can reach GitLab');
+    throw new NoteError(`${method} ${url} failed: ${cause?.code ?? cause?.message ?? (e as Error).message}`, 'MTC5057', 'check CI_API_V4_URL (or --api-url) and that the runner can reach GitLab');
   }
   const text = await res.text();
   let json: unknown = null;
@@ -87,7 +87,7 @@ async function api(method: string, url: string, token: string, body?: unknown): 
           : res.status === 404
             ? 'check CI_PROJECT_ID and CI_MERGE_REQUEST_IID (the job must run in a merge request pipeline)'
             : undefined;
-    throw new NoteError(`${method} ${url}: GitLab answered ${res.status}${said ? `: ${said.slice(0, 300)}` : ''}`, 'MTC5055', help);
+    throw new NoteError(`${method} ${url}: GitLab answered ${res.status}${said ? `: ${said.slice(0, 300)}` : ''}`, 'MTC5057', help);
   }
   return { status: res.status, json, next: res.headers.get('x-next-page') };
 }

@@ -39,7 +39,19 @@ function fence(text: string, lang = ''): string {
   return `${f}${lang}\n${clean.replace(/\n$/, '')}\n${f}`;
 }
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/**
+ * Inline code for text from the tree (file names, revisions): it stays on one
+ * line (a line break, let alone a blank line, would end the code span and let
+ * the rest be read as Markdown: a forged heading, an HTML comment hiding the
+ * report), and control and bidi characters are shown as code points.
+ */
+const code = (s: string) =>
+  `\`${s
+    .replace(/`/g, "'")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)}\``;
+
+/** Markdown text from the tree: escaped, and `@name` cannot mention (notify) anyone (a zero-width space after the @). */
+const md = (s: string) => mdEscape(s).replace(/@(?=[A-Za-z0-9_])/g, '@&#8203;');
 
 function icon(f: Finding): string {
   if (f.waived) return '🟡';
@@ -61,13 +73,13 @@ function verdictLine(r: DiffReport): string {
 
 /** One finding: its line, then its detail collapsed (machine types, pairs per machine type, QEMU's lines). */
 function findingBlock(f: Finding): string {
-  const lines = [`${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${mdEscape(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`, ''];
-  if (f.waived) lines.push(`> waived: ${mdEscape(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`, '');
+  const lines = [`${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${md(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`, ''];
+  if (f.waived) lines.push(`> waived: ${md(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`, '');
   const body: string[] = [];
-  if (f.machines.length > 1) body.push(`Machine types: ${f.machines.map(mdEscape).join(', ')}`, '');
-  if (f.breaks.length) body.push('Newly failing pairs:', '', ...pairsByMachine(f.breaks).map((l) => `- ${mdEscape(l)}`), '');
-  if (f.fixes.length) body.push('Fixed pairs:', '', ...pairsByMachine(f.fixes).map((l) => `- ${mdEscape(l)}`), '');
-  if (f.qemu.length) body.push(`QEMU on the destination${f.breaks.length > 1 ? ` (${mdEscape(f.breaks[0]!)})` : ''}:`, '', fence(f.qemu.join('\n')));
+  if (f.machines.length > 1) body.push(`Machine types: ${f.machines.map(md).join(', ')}`, '');
+  if (f.breaks.length) body.push('Newly failing pairs:', '', ...pairsByMachine(f.breaks).map((l) => `- ${md(l)}`), '');
+  if (f.fixes.length) body.push('Fixed pairs:', '', ...pairsByMachine(f.fixes).map((l) => `- ${md(l)}`), '');
+  if (f.qemu.length) body.push(`QEMU on the destination${f.breaks.length > 1 ? ` (${md(f.breaks[0]!)})` : ''}:`, '', fence(f.qemu.join('\n')));
   while (body.length && body[body.length - 1] === '') body.pop();
   if (body.length) {
     const n = (x: number, w: string) => `${x} ${w}${x === 1 ? '' : 's'}`;
@@ -93,14 +105,30 @@ function details(summary: string, body: string[]): string {
 export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): string {
   const limit = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [COMMENT_MARKER, verdictLine(r), ''];
-  if (r.verdict !== 'error') head.push(`**${mdEscape(countsText(r))}** · base ${code(treeLabel(r.base))} → head ${code(treeLabel(r.head))}`, '');
+  if (r.verdict !== 'error') head.push(`**${md(countsText(r))}** · base ${code(treeLabel(r.base))} → head ${code(treeLabel(r.head))}`, '');
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const sections: Section[] = [];
+  // Breaking findings come first, so no other content (thousands of added machine types, diagnostics)
+  // can push them out of the comment; if even they do not fit, the note says how many are left out.
+  const breaking = r.findings.filter((f) => f.severity === 'error' && !f.waived);
+  if (breaking.length) {
+    sections.push({
+      items: breaking.length,
+      render: (n) =>
+        [
+          '**Breaking changes**',
+          '',
+          ...breaking.slice(0, n).map((f) => `- ${icon(f)} **${f.rule} ${f.name}**: ${md(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`),
+          ...(n < breaking.length ? [`- … ${breaking.length - n} more breaking changes not shown`] : []),
+          '',
+        ].join('\n'),
+    });
+  }
   if (r.diagnostics.length) {
     sections.push({
       items: r.diagnostics.length,
       render: (n) =>
-        ['**Diagnostics**', '', ...r.diagnostics.slice(0, n).map((d) => `- ${d.severity === 'error' ? '⛔' : '⚠️'} ${d.code} (${d.side})${d.location ? ` ${code(where(d.location))}` : ''}: ${mdEscape(d.message)}`), ''].join('\n'),
+        ['**Diagnostics**', '', ...r.diagnostics.slice(0, n).map((d) => `- ${d.severity === 'error' ? '⛔' : '⚠️'} ${d.code} (${d.side})${d.location ? ` ${code(where(d.location))}` : ''}: ${md(d.message)}`), ''].join('\n'),
     });
   }
   if (errors.length === 0) {
@@ -113,7 +141,7 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
           [
             '| Machine type | Released | Status | Changes | Breaking |',
             '|---|---|---|---|---|',
-            ...changed.slice(0, n).map((m) => `| ${mdEscape(m.name)} | ${m.released ? 'yes' : 'no'} | ${m.status} | ${m.changes} | ${breakingOf(m.name) || ''} |`),
+            ...changed.slice(0, n).map((m) => `| ${md(m.name)} | ${m.released ? 'yes' : 'no'} | ${m.status} | ${m.changes} | ${breakingOf(m.name) || ''} |`),
             '',
           ].join('\n'),
       });
@@ -130,7 +158,7 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
     if (r.causes.length) {
       const items = r.causes.map((k) => {
         const pairs = causePairs(k);
-        return [`- ${mdEscape(k.summary)}${k.location ? ` — ${code(where(k.location))}` : ''}`, `  - machine types: ${mdEscape(causeMachines(k))}`, ...k.effects.map((e) => `  - ${mdEscape(e)}`), ...(pairs ? [`  - ${pairs}`] : [])].join('\n');
+        return [`- ${md(k.summary)}${k.location ? ` — ${code(where(k.location))}` : ''}`, `  - machine types: ${md(causeMachines(k))}`, ...k.effects.map((e) => `  - ${md(e)}`), ...(pairs ? [`  - ${pairs}`] : [])].join('\n');
       });
       const summary = `Rule changes: ${r.causes.length} (${r.counts.changes} change${r.counts.changes === 1 ? '' : 's'} over ${r.counts.machinesChanged + r.counts.machinesAdded + r.counts.machinesRemoved} machine types)`;
       sections.push({ items: items.length, render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]) });
@@ -139,16 +167,16 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
       const mx = r.matrix;
       // QEMU's lines once per distinct set, numbered, under the first pair that prints them.
       const items = [
-        ...groupLines(pairsWithLines(mx.newlyFailing, (p) => `- ❌ ${mdEscape(pairLine(p))}`, (q) => ['', ...fence(q.join('\n')).split('\n').map((l) => '  ' + l), ''])),
-        ...mx.newlyPassing.map((p) => `- ✅ ${mdEscape(pairLine(p))}${p.causes.length ? ` (fixed by ${mdEscape(causeSummaries(r, p))})` : ''}`),
-        ...mx.newlyUnsupported.map((p) => `- ⚪ ${mdEscape(pairLine(p))}${p.notes[0] ? `: ${mdEscape(p.notes[0])}` : ''}`),
+        ...groupLines(pairsWithLines(mx.newlyFailing, (p) => `- ❌ ${md(pairLine(p))}`, (q) => ['', ...fence(q.join('\n')).split('\n').map((l) => '  ' + l), ''])),
+        ...mx.newlyPassing.map((p) => `- ✅ ${md(pairLine(p))}${p.causes.length ? ` (fixed by ${md(causeSummaries(r, p))})` : ''}`),
+        ...mx.newlyUnsupported.map((p) => `- ⚪ ${md(pairLine(p))}${p.notes[0] ? `: ${md(p.notes[0])}` : ''}`),
       ];
-      const summary = `Migration matrix: ${mx.newlyFailing.length} pair${mx.newlyFailing.length === 1 ? '' : 's'} newly fail, ${mx.newlyPassing.length} newly pass, ${mx.newlyUnsupported.length} newly unsupported (${mx.hosts.length} hosts, QEMU ${mdEscape(mx.qemu)})`;
+      const summary = `Migration matrix: ${mx.newlyFailing.length} pair${mx.newlyFailing.length === 1 ? '' : 's'} newly fail, ${mx.newlyPassing.length} newly pass, ${mx.newlyUnsupported.length} newly unsupported (${mx.hosts.length} hosts, QEMU ${md(mx.qemu)})`;
       sections.push({ items: items.length, render: (n) => details(summary, [...items.slice(0, n), ...(n < items.length ? [`- … ${items.length - n} more not shown`] : [])]) });
     }
     if (r.generated.length) {
       const lines = r.generated.flatMap((g) => g.diff.replace(/\n$/, '').split('\n'));
-      const summary = `Generated C: ${r.generated.length} file${r.generated.length === 1 ? '' : 's'} changed (${r.generated.map((g) => mdEscape(g.path)).join(', ')})`;
+      const summary = `Generated C: ${r.generated.length} file${r.generated.length === 1 ? '' : 's'} changed (${r.generated.map((g) => md(g.path)).join(', ')})`;
       sections.push({ items: lines.length, render: (n) => details(summary, [fence(lines.slice(0, n).join('\n') + (n < lines.length ? `\n… ${lines.length - n} more lines not shown` : ''), 'diff')]) });
     }
   }

@@ -16,7 +16,14 @@ export interface RuleInput {
   readonly isReleased: (machine: string) => boolean;
   /** Declaration of each machine type in the head (else base) tree. */
   readonly machineLocation: (machine: string) => Location | null;
+  /** Waivers of the head config. */
   readonly waivers: readonly Waiver[];
+  /**
+   * Waivers of the base config. A finding is waived only when a head waiver
+   * and a base waiver both match it: a waiver the change itself adds or
+   * widens waives nothing until it is on the base branch (reviewed and merged).
+   */
+  readonly baseWaivers?: readonly Waiver[];
 }
 
 interface Draft {
@@ -108,6 +115,18 @@ function pairsText(k: CauseDraft): string {
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
+export interface RuleOutput {
+  readonly findings: Finding[];
+  /** Head waivers that match no finding. */
+  readonly unusedWaivers: Waiver[];
+  /** Head waivers that match findings no base waiver matches: how many findings each would waive (they stay unwaived). */
+  readonly pendingWaivers: ReadonlyMap<Waiver, number>;
+}
+
+const matches = (w: Waiver, rule: string, machine: string | null, subject: string) =>
+  w.rule === rule && machine !== null && globMatch(w.machine, machine) && (w.subject === undefined || globMatch(w.subject, subject));
+
+
 /**
  * One finding per cause: the breaking rule it breaks on a released machine
  * type (an error rule first), else the newly failing pairs it causes
@@ -115,7 +134,7 @@ function pairsText(k: CauseDraft): string {
  * with the machine types and pairs listed within. Pairs no change explains
  * get one MTC5005 (failing) or MTC5020 (fixed) per machine type.
  */
-export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWaivers: Waiver[] } {
+export function evaluateRules(input: RuleInput): RuleOutput {
   const drafts: Draft[] = [];
   const sevOf = (code: ReviewCode) => reviewCodes[code].severity as FindingSeverity;
   for (const k of input.causes) {
@@ -197,17 +216,22 @@ export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWa
   }
 
   const used = new Set<Waiver>();
+  const pending = new Map<Waiver, number>();
+  const baseWaivers = input.baseWaivers ?? input.waivers;
   const findings: Finding[] = drafts.map((d) => {
     const info = reviewCodes[d.rule];
     const severity = d.severity ?? (info.severity as FindingSeverity);
-    // Waived when waivers of this rule cover every (machine type, subject) the finding stands for.
+    // Waived when waivers of this rule cover every (machine type, subject) the finding stands for, in the
+    // head config and in the base config: a waiver the change adds or widens waives nothing until it is merged.
     let waiver: Waiver | undefined;
     if (severity !== 'note' && d.targets.length > 0) {
-      const cover = d.targets.map((t) =>
-        input.waivers.find((w) => w.rule === d.rule && globMatch(w.machine, t.machine) && (w.subject === undefined || globMatch(w.subject, t.subject))),
-      );
+      const cover = d.targets.map((t) => input.waivers.find((w) => matches(w, d.rule, t.machine, t.subject)));
       for (const w of cover) if (w) used.add(w);
-      if (cover.every((w) => w !== undefined)) waiver = cover[0];
+      if (cover.every((w) => w !== undefined)) {
+        const inForce = d.targets.every((t) => baseWaivers.some((w) => matches(w, d.rule, t.machine, t.subject)));
+        if (inForce) waiver = cover[0];
+        else for (const w of new Set(cover)) pending.set(w!, (pending.get(w!) ?? 0) + 1);
+      }
     }
     return {
       rule: d.rule,
@@ -225,5 +249,5 @@ export function evaluateRules(input: RuleInput): { findings: Finding[]; unusedWa
       waived: waiver ? { reason: waiver.reason, file: waiver.file, line: waiver.line } : null,
     };
   });
-  return { findings, unusedWaivers: input.waivers.filter((w) => !used.has(w)) };
+  return { findings, unusedWaivers: input.waivers.filter((w) => !used.has(w)), pendingWaivers: pending };
 }

@@ -3,7 +3,8 @@
  * policy checks. Exit 0 (policy holds, or no policy), 1 (a requirement
  * fails), 2 (usage error, unreadable input).
  */
-import { writeOutputFile } from '../util/write-output.js';
+import { pipeChunks, writeOutputStream } from '../util/write-output.js';
+import { batched, jsonChunks } from '../util/json-stream.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderHuman, useColor } from '../diagnostics/render.js';
@@ -14,8 +15,8 @@ import { buildFreshness } from './freshness.js';
 import { builtinHosts, loadHosts } from './hosts.js';
 import { evaluatePolicy, parseRequireFlag, policyDiagnostics, PolicyError, readPolicyFile, type Requirement } from './policy.js';
 import { buildReport, reportToJson, type SimulationReport } from './report.js';
-import { renderHtml } from './render-html.js';
-import { renderMarkdown, renderText } from './render-text.js';
+import { htmlChunks } from './render-html.js';
+import { markdownChunks, textChunks } from './render-text.js';
 import type { HostModel, MachineModel, QemuGeneration, SimulateOptions } from './types.js';
 
 export interface SimulateCliOptions {
@@ -98,8 +99,38 @@ export interface SimulateRun {
   readonly diagnostics: Diagnostic[];
 }
 
-/** The whole command without touching stdout/stderr (tests call this). */
+/** Everything but the rendering: the report, the exit code and the policy's diagnostics. */
+interface Prepared {
+  readonly report: SimulationReport;
+  readonly format: SimulateFormat;
+  readonly color: boolean;
+  readonly exitCode: number;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** The whole command without touching stdout/stderr (tests call this; the output is one string). */
 export function simulate(opts: SimulateCliOptions, env: { progress?: (done: number, total: number) => void } = {}): SimulateRun {
+  const p = prepare(opts, env);
+  return { report: p.report, output: [...render(p)].join(''), exitCode: p.exitCode, diagnostics: p.diagnostics };
+}
+
+/** The chosen format in chunks of about 64 KiB, produced as they are written: a fleet's output is never one string. */
+function render(p: Prepared): Iterable<string> {
+  const pieces =
+    p.format === 'json'
+      ? (function* () {
+          yield* jsonChunks(reportToJson(p.report), 2);
+          yield '\n';
+        })()
+      : p.format === 'html'
+        ? htmlChunks(p.report)
+        : p.format === 'markdown'
+          ? markdownChunks(p.report)
+          : textChunks(p.report, { color: p.color });
+  return batched(pieces);
+}
+
+function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, total: number) => void } = {}): Prepared {
   const format = (opts.format ?? 'text') as SimulateFormat;
   if (!formats.includes(format)) throw new Failure([{ code: 'MTC9004', severity: 'error', message: `--format must be one of ${formats.join(', ')}, not \`${opts.format}\`` }]);
   const qemu = parseQemu(opts.qemu);
@@ -166,16 +197,8 @@ export function simulate(opts: SimulateCliOptions, env: { progress?: (done: numb
   }
   const report: SimulationReport = { build: built.build, options, hosts, machines: built.machines, policy };
   const color = format === 'text' && !opts.out && useColor(process.stdout);
-  const output =
-    format === 'json'
-      ? JSON.stringify(reportToJson(report), null, 2) + '\n'
-      : format === 'html'
-        ? renderHtml(report)
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : renderText(report, { color });
   const diagnostics = policy ? policyDiagnostics(policy) : [];
-  return { report, output, exitCode: policy && !policy.passed ? 1 : 0, diagnostics };
+  return { report, format, color, exitCode: policy && !policy.passed ? 1 : 0, diagnostics };
 }
 
 export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
@@ -193,14 +216,17 @@ export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
           process.stderr.write(`\rsimulating: ${Math.floor((done / total) * 100)}% (${done}/${total} source rows)${done === total ? '\n' : ''}`);
         }
       : undefined;
-    const run = simulate(opts, { progress });
+    const run = prepare(opts, { progress });
     if (opts.out) {
-      const failed = writeOutputFile(opts.out, run.output);
+      const failed = writeOutputStream(opts.out, render(run));
       if (failed) {
         printDiags([failed]);
         return 2;
       }
-    } else process.stdout.write(run.output);
+    } else if ((await pipeChunks(process.stdout, render(run))) === 'closed') {
+      // `mtc simulate | head -1`: the reader has what it wanted; the exit code was known before the output.
+      return run.exitCode;
+    }
     printDiags(run.diagnostics);
     if (run.report.policy) process.stderr.write(run.report.policy.passed ? 'policy: passed\n' : `policy: failed (${run.diagnostics.length} pair${run.diagnostics.length === 1 ? '' : 's'})\n`);
     return run.exitCode;

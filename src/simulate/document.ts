@@ -2,7 +2,7 @@
  * Reads the build document (src/contract/build-document.ts) into machine
  * models. Only `effective` of each machine type is used.
  */
-import { readFileSync } from 'node:fs';
+import { jsonErrorWhere, readRegularText } from '../util/read-file.js';
 import { BUILD_DOCUMENT_FORMAT, BUILD_DOCUMENT_VERSION, type BuildDocument, type DocMachineType } from '../contract/build-document.js';
 import type { MachineModel } from './types.js';
 
@@ -74,18 +74,21 @@ export function machinesFromDocument(doc: unknown): MachineModel[] {
   });
 }
 
+/** Largest build document read (the 10 MB benchmark corpus writes well under it). */
+export const MAX_BUILD_DOCUMENT_BYTES = 512 * 1024 * 1024;
+
 export function readBuildDocument(file: string): MachineModel[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, { maxBytes: MAX_BUILD_DOCUMENT_BYTES });
   } catch (e) {
-    throw new DocumentError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new DocumentError((e as Error).message);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new DocumentError(`${file} is not JSON: ${(e as Error).message}`);
+    throw new DocumentError(`${file} is not JSON${jsonErrorWhere(e)}`);
   }
   return machinesFromDocument(doc as BuildDocument);
 }

@@ -5,6 +5,7 @@
  */
 import { packageRootUrl } from '../util/package-root.js';
 import { readFileSync } from 'node:fs';
+import { ReadError, readRegularText } from '../util/read-file.js';
 import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -116,12 +117,14 @@ export function parsePolicyText(text: string, file: string): Requirement[] {
   });
 }
 
+const MAX_POLICY_BYTES = 1024 * 1024;
+
 export function readPolicyFile(file: string): Requirement[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, { maxBytes: MAX_POLICY_BYTES });
   } catch (e) {
-    throw new PolicyError(`cannot read policy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PolicyError(`cannot read policy ${file}: ${e instanceof ReadError ? e.detail : (e as Error).message}`);
   }
   return parsePolicyText(text, file);
 }

@@ -2,7 +2,7 @@
 import { mdEscape } from '../util/escape.js';
 import { sanitize } from '../diagnostics/render.js';
 import { hostLabel } from './messages.js';
-import { cellSummary, type CellReport, type MachineReport, type SimulationReport } from './report.js';
+import { cellSummary, MAX_EXPLAINED_CELLS, type CellReport, type MachineReport, type SimulationReport } from './report.js';
 import type { Outcome } from './types.js';
 import { outcomeLabels, outcomes } from './types.js';
 
@@ -31,32 +31,42 @@ function countsLine(m: MachineReport): string {
 }
 
 export function renderText(r: SimulationReport, opts: { color: boolean }): string {
-  const out: string[] = [];
+  return [...textChunks(r, opts)].join('');
+}
+
+/** The terminal matrix, line by line as it is needed (a fleet's matrix is never one string). */
+export function* textChunks(r: SimulationReport, opts: { color: boolean }): Generator<string> {
+  const line = (t: string) => t + '\n';
   const H = r.hosts.length;
   const width = String(H).length;
-  const nameWidth = Math.max(...r.hosts.map((h) => h.name.length), 6);
-  out.push(`Hosts (rows: source, columns: destination; QEMU ${r.options.qemu} for KVM destinations):`);
-  r.hosts.forEach((h, i) => out.push(`  ${String(i + 1).padStart(width)}  ${sanitize(hostLabel(h))}`));
-  out.push('');
-  out.push('Legend: ' + outcomes.map((o) => `${paint(outcomeSymbols[o], o, opts.color)} ${o}`).join('  '));
+  const nameWidth = Math.max(...r.hosts.map((h) => sanitize(h.name).length), 6);
+  yield line(`Hosts (rows: source, columns: destination; QEMU ${r.options.qemu} for KVM destinations):`);
+  for (let i = 0; i < r.hosts.length; i++) yield line(`  ${String(i + 1).padStart(width)}  ${sanitize(hostLabel(r.hosts[i]))}`);
+  yield line('');
+  yield line('Legend: ' + outcomes.map((o) => `${paint(outcomeSymbols[o], o, opts.color)} ${o}`).join('  '));
   for (const m of r.machines) {
-    out.push('');
-    out.push(sanitize(machineHeading(m)));
-    const header = ' '.repeat(nameWidth + width + 3) + r.hosts.map((_, i) => String(i + 1).padStart(width)).join(' ');
-    out.push(header);
-    m.outcomes.forEach((row, s) => {
-      const cells = row.map((o) => paint(outcomeSymbols[o].padStart(width), o, opts.color)).join(' ');
-      out.push(`${String(s + 1).padStart(width)} ${sanitize(r.hosts[s].name).padEnd(nameWidth)}  ${cells}`);
-    });
-    out.push(`  ${countsLine(m)}`);
-    const explained = m.cells.filter((c) => c.result.outcome === 'fail' || c.result.outcome === 'unsafe');
-    explained.slice(0, TEXT_EXPLAIN_LIMIT).forEach((c) => out.push(...explainText(c, opts.color)));
-    if (explained.length > TEXT_EXPLAIN_LIMIT) out.push(`  … ${explained.length - TEXT_EXPLAIN_LIMIT} more failing or unsafe cells (use --format json or html for all)`);
-    const warns = m.cells.filter((c) => c.result.outcome === 'warn').length;
-    if (warns > 0) out.push(`  ${warns} cell${warns === 1 ? '' : 's'} migrate with warnings: registers missing from the stream keep their reset values (details: --format json/html/markdown)`);
+    yield line('');
+    yield line(sanitize(machineHeading(m)));
+    yield line(' '.repeat(nameWidth + width + 3) + r.hosts.map((_, i) => String(i + 1).padStart(width)).join(' '));
+    for (let s = 0; s < H; s++) {
+      const cells: string[] = [];
+      for (let d = 0; d < H; d++) {
+        const o = m.outcome(s, d);
+        cells.push(paint(outcomeSymbols[o].padStart(width), o, opts.color));
+      }
+      yield line(`${String(s + 1).padStart(width)} ${sanitize(r.hosts[s].name).padEnd(nameWidth)}  ${cells.join(' ')}`);
+    }
+    yield line(`  ${countsLine(m)}`);
+    const failing = m.counts.fail + m.counts.unsafe;
+    for (const c of m.explained({ filter: (o) => o === 'fail' || o === 'unsafe', limit: TEXT_EXPLAIN_LIMIT })) for (const l of explainText(c, opts.color)) yield line(l);
+    if (failing > TEXT_EXPLAIN_LIMIT) yield line(`  … ${failing - TEXT_EXPLAIN_LIMIT} more failing or unsafe cells (use --format json or html for all)`);
+    const warns = m.counts.warn;
+    if (warns > 0) yield line(`  ${warns} cell${warns === 1 ? '' : 's'} migrate with warnings: registers missing from the stream keep their reset values (details: --format json/html/markdown)`);
   }
-  if (r.policy) out.push('', ...policyText(r));
-  return out.join('\n') + '\n';
+  if (r.policy) {
+    yield line('');
+    for (const l of policyText(r)) yield line(l);
+  }
 }
 
 function explainText(c: CellReport, color: boolean): string[] {
@@ -80,31 +90,57 @@ function policyText(r: SimulationReport): string[] {
 
 
 export function renderMarkdown(r: SimulationReport): string {
-  const out: string[] = [];
-  out.push(`Legend: ${outcomes.map((o) => `${outcomeSymbols[o]} ${mdEscape(outcomeLabels[o])}`).join(' · ')}. Rows: source host; columns: destination host. QEMU ${r.options.qemu} on KVM destinations.`);
-  out.push('');
-  out.push('| host | accel | kernel / QEMU | CPU (MIDR) | registers |');
-  out.push('|---|---|---|---|---|');
+  return [...markdownChunks(r)].join('');
+}
+
+/** The Markdown report, line by line as it is needed. */
+export function* markdownChunks(r: SimulationReport): Generator<string> {
+  const line = (t: string) => t + '\n';
+  yield line(`Legend: ${outcomes.map((o) => `${outcomeSymbols[o]} ${mdEscape(outcomeLabels[o])}`).join(' · ')}. Rows: source host; columns: destination host. QEMU ${r.options.qemu} on KVM destinations.`);
+  yield line('');
+  yield line('| host | accel | kernel / QEMU | CPU (MIDR) | registers |');
+  yield line('|---|---|---|---|---|');
   for (const h of r.hosts)
-    out.push(`| ${mdEscape(h.name)} | ${h.accel} | ${mdEscape(h.accel === 'kvm' ? `${h.kernel ?? '?'}${h.flavour ? '-' + h.flavour : ''}` : `QEMU ${h.qemu ?? '?'}`)} | ${h.accel === 'kvm' ? `${mdEscape(h.cpu.name ?? '')} 0x${h.cpu.midr.toString(16).padStart(8, '0')}` : '—'} | ${h.regs.length} |`);
+    yield line(`| ${mdEscape(h.name)} | ${h.accel} | ${mdEscape(h.accel === 'kvm' ? `${h.kernel ?? '?'}${h.flavour ? '-' + h.flavour : ''}` : `QEMU ${h.qemu ?? '?'}`)} | ${h.accel === 'kvm' ? `${mdEscape(h.cpu.name ?? '')} 0x${h.cpu.midr.toString(16).padStart(8, '0')}` : '—'} | ${h.regs.length} |`);
+  const H = r.hosts.length;
   for (const m of r.machines) {
-    out.push('', `### ${mdEscape(m.machine.name)}`, '', `${mdEscape(machineHeading(m))}: ${countsLine(m)}.`, '');
-    out.push(`| source ↓ / destination → | ${r.hosts.map((h) => mdEscape(h.name)).join(' | ')} |`);
-    out.push(`|---|${r.hosts.map(() => ':-:').join('|')}|`);
-    m.outcomes.forEach((row, s) => out.push(`| **${mdEscape(r.hosts[s].name)}** | ${row.map((o) => outcomeSymbols[o]).join(' | ')} |`));
-    const explained = m.cells.filter((c) => c.result.outcome !== 'ok' && c.result.outcome !== 'unsupported');
-    if (explained.length > 0) {
-      out.push('', '<details><summary>Explanations</summary>', '');
-      for (const c of explained) {
-        out.push(`- ${outcomeSymbols[c.result.outcome]} ${mdEscape(cellSummary(c))}`);
+    yield line('');
+    yield line(`### ${mdEscape(m.machine.name)}`);
+    yield line('');
+    yield line(`${mdEscape(machineHeading(m))}: ${countsLine(m)}.`);
+    yield line('');
+    yield line(`| source ↓ / destination → | ${r.hosts.map((h) => mdEscape(h.name)).join(' | ')} |`);
+    yield line(`|---|${r.hosts.map(() => ':-:').join('|')}|`);
+    for (let s = 0; s < H; s++) {
+      const row: string[] = [];
+      for (let d = 0; d < H; d++) row.push(outcomeSymbols[m.outcome(s, d)]);
+      yield line(`| **${mdEscape(r.hosts[s].name)}** | ${row.join(' | ')} |`);
+    }
+    const explainable = (o: Outcome) => o !== 'ok' && o !== 'unsupported';
+    const total = m.counts.warn + m.counts.unsafe + m.counts.fail;
+    if (total > 0) {
+      yield line('');
+      yield line('<details><summary>Explanations</summary>');
+      yield line('');
+      for (const c of m.explained({ filter: explainable, limit: MAX_EXPLAINED_CELLS })) {
+        yield line(`- ${outcomeSymbols[c.result.outcome]} ${mdEscape(cellSummary(c))}`);
         if (c.result.lines.length) {
-          out.push('', '  ```', ...c.result.lines.map((l) => `  ${l.replace(/`/g, "'")}`), '  ```', '');
+          yield line('');
+          yield line('  ```');
+          for (const l of c.result.lines) yield line(`  ${l.replace(/`/g, "'")}`);
+          yield line('  ```');
+          yield line('');
         }
-        for (const n of c.result.notes) out.push(`  - ${mdEscape(n)}`);
+        for (const n of c.result.notes) yield line(`  - ${mdEscape(n)}`);
       }
-      out.push('', '</details>');
+      if (total > MAX_EXPLAINED_CELLS) yield line(`- … ${total - MAX_EXPLAINED_CELLS} more cells not explained here (use --format json or html)`);
+      yield line('');
+      yield line('</details>');
     }
   }
-  if (r.policy) out.push('', ...policyText(r).map((l, i) => (i === 0 ? `**${mdEscape(l)}**` : `- ${mdEscape(l.trim())}`)));
-  return out.join('\n') + '\n';
+  if (r.policy) {
+    yield line('');
+    const p = policyText(r);
+    for (let i = 0; i < p.length; i++) yield line(i === 0 ? `**${mdEscape(p[i])}**` : `- ${mdEscape(p[i].trim())}`);
+  }
 }

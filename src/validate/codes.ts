@@ -146,6 +146,18 @@ export const structuralCodes = codeTable({
     summary: 'A machine type inheritance chain is longer than the limit',
     docs: 'Every machine type carries the merged rules of its whole chain, so work and output grow with the chain length times the number of machine types. The default limit is 128 machine types per chain (QEMU\'s longest families have a few dozen versions); `--max-chain-length` raises it. The chain is cut at the limit.',
   },
+  MTC1026: {
+    name: 'machine-version-out-of-range',
+    severity: 'error',
+    summary: 'A machine type version part is larger than QEMU can take',
+    docs: 'The version of a machine type name (`10.1` in `virt-10.1`) becomes the arguments of QEMU\'s `DEFINE_VIRT_MACHINE(10, 1)` and of the generated C names, and each part is a C int. `virt-99999999999999999999.1` would be rounded (to `virt_machine_100000000000000000000_1_options`), so it is refused. Versions are small numbers.',
+  },
+  MTC1027: {
+    name: 'inherits-other-family',
+    severity: 'error',
+    summary: 'A machine type inherits a machine type of another family',
+    docs: 'A machine type inherits the next newer machine type of its own family (`virt-10.1` inherits `virt-10.2`); each family is emitted as its own C file, for its own board, so an options function cannot call one of another family (`machine virt-10.1 inherits pc-q35-2.12` would compile to a call of a function in another file). Inherit a machine type of the same family, or drop `inherits`.',
+  },
   MTC1024: {
     name: 'invalid-machine-name',
     severity: 'error',
@@ -173,6 +185,12 @@ export const ioCodes = codeTable({
     severity: 'error',
     summary: 'More rule files than the limit',
     docs: 'The default limit is 10,000 files per run (`--max-files`).',
+  },
+  MTC9005: {
+    name: 'no-rule-files',
+    severity: 'error',
+    summary: 'The paths given hold no rule file',
+    docs: '`mtc check`, `mtc build` and `mtc diff` read the `*.mtc` files under the paths they are given (default `rules/`). A directory without any is an error: checking nothing is not a success, and building nothing would remove every output. Give the directory that holds the rule files, or a file.',
   },
   MTC9004: {
     name: 'usage-error',

@@ -38,7 +38,7 @@ describe('MTC2102 catalog-file-unreadable', () => {
     const p = join(dir, 'a-directory.yaml');
     mkdirSync(p);
     const { diagnostics } = loadCatalog({ files: [p] });
-    expect(diagnostics).toEqual([{ code: 'MTC2102', severity: 'error', file: p, message: `\`${p}\` is not a regular file` }]);
+    expect(diagnostics).toEqual([{ code: 'MTC2102', severity: 'error', file: p, message: `\`${p}\` is not a regular file (a directory)` }]);
   });
 
   it('a kernel-history file that is not valid UTF-8', () => {

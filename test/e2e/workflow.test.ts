@@ -53,7 +53,7 @@ describe('from a failing migration to a reviewed rule', () => {
     expect(passing.stderr).toContain('policy: passed');
     expect(passing.code).toBe(0);
 
-    const review = mtc(['diff', '--base', before, '--head', after, '--format', 'json'], after);
+    const review = mtc(['diff', '--base-dir', before, '--head-dir', after, '--format', 'json'], after);
     expect(review.code).toBe(0);
     const report = JSON.parse(review.stdout) as { findings: { rule: string; fixes: string[]; breaks: string[] }[] };
     const codes = report.findings.map((f) => f.rule);

@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
+import fs from 'node:fs';
 import { checkOutputs, generate, MANIFEST, writeOutputs } from '../../src/emit/build.js';
+import { TXN_DIR } from '../../src/emit/out-dir.js';
 import { runBuild } from '../../src/emit/command.js';
 import { generateShipped, modelOf, repoRoot, tempProject } from './helpers.js';
 
@@ -115,7 +117,7 @@ describe('writing outputs', () => {
     expect(readFileSync(join(out2, 'c/virt.c'), 'utf8')).toBe('hand written\n');
   });
 
-  test('a write failure fails the build before any rename', () => {
+  test('a write failure fails the build and changes nothing', () => {
     const root = tempProject({ 'rules/virt.mtc': rules });
     const out = join(root, 'out');
     const gen = generate(modelOf(['rules'], root));
@@ -123,12 +125,43 @@ describe('writing outputs', () => {
     const edited = new Map(gen.files);
     edited.set('c/virt.c', gen.files.get('c/virt.c') + '/* changed */\n');
     edited.set('docs/virt.md', gen.files.get('docs/virt.md') + 'changed\n');
-    // A directory where the temporary file of docs/virt.md would go: the write fails (even as root).
-    mkdirSync(join(out, 'docs', `.virt.md.mtc-tmp-${process.pid}`));
-    const r = writeOutputs(out, { files: edited, diagnostics: [] });
+    // The second new file cannot be written (a full disk).
+    let writes = 0;
+    const real = fs.writeFileSync;
+    const spy = vi.spyOn(fs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (String(args[0]).includes(`${TXN_DIR}/new/`) && ++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return real(...args);
+    });
+    let r;
+    try {
+      r = writeOutputs(out, { files: edited, diagnostics: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes).toBe(2);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MTC3020']);
-    expect(readFileSync(join(out, 'c/virt.c'), 'utf8')).toBe(gen.files.get('c/virt.c'));
-    expect(readdirSync(join(out, 'c')).filter((f) => f.includes('mtc-tmp'))).toEqual([]);
+    expect(r.diagnostics[0]!.message).toContain('ENOSPC');
+    for (const [p, text] of gen.files) expect(readFileSync(join(out, p), 'utf8'), p).toBe(text);
+    expect(readdirSync(out).sort()).toEqual(['.mtc-manifest', 'c', 'docs', 'mtc-build.json']);
+  });
+
+  test('--check works on a read-only output directory (no lock can be taken there, and nobody can write it)', () => {
+    const root = tempProject({ 'rules/virt.mtc': rules });
+    const out = join(root, 'out');
+    const gen = generate(modelOf(['rules'], root));
+    expect(writeOutputs(out, gen).diagnostics).toEqual([]);
+    const real = fs.writeFileSync;
+    const spy = vi.spyOn(fs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (String(args[0]).includes('.mtc-lock')) throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+      return real(...args);
+    });
+    try {
+      expect(checkOutputs(out, gen)).toEqual([]);
+      // Writing is refused cleanly.
+      expect(writeOutputs(out, gen).diagnostics.map((d) => [d.code, d.message])).toEqual([['MTC3020', `cannot create the lock ${join(out, '.mtc-lock')}: EROFS`]]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('--target applies to files without a target statement', async () => {

@@ -200,7 +200,7 @@ describe('MTC3011 qemu-tree-unreadable', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MTC3011']);
     const d = r.diagnostics[0]!;
     expect(d.severity).toBe(severityOf('MTC3011'));
-    expect(d.message).toBe(`cannot read ${join(tree, 'hw/arm/virt.c')}: ENOENT: no such file or directory, open '${join(tree, 'hw/arm/virt.c')}'`);
+    expect(d.message).toBe(`cannot read ${join(tree, 'hw/arm/virt.c')}: ENOENT`);
     expect(d.help).toBe('--qemu-tree takes the top directory of a QEMU source tree');
     expect(where(d)).toBe('-');
     expect(d.file).toBeUndefined();

@@ -160,8 +160,7 @@ export function budgetFs(inner: FileSystem, budget: number): FileSystem & { call
   return {
     realpath: (p) => (tick(), inner.realpath(p)),
     kind: (p) => (tick(), inner.kind(p)),
-    size: (p) => (tick(), inner.size(p)),
-    readFile: (p) => (tick(), inner.readFile(p)),
+    readFile: (p, max) => (tick(), inner.readFile(p, max)),
     list: (p) => (tick(), inner.list(p)),
     calls: () => n,
   };

@@ -17,7 +17,7 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
   }
 }
 
-const opts = (name: string, format = 'text') => ({ base: `cases/${name}/base`, head: `cases/${name}/head`, format, hosts: [hostsDir] });
+const opts = (name: string, format = 'text') => ({ baseDir: `cases/${name}/base`, headDir: `cases/${name}/head`, format, hosts: [hostsDir] });
 
 describe('mtc diff command', () => {
   test('exit 0 without breaking changes, 1 with, 2 on usage errors', async () => {
@@ -29,13 +29,14 @@ describe('mtc diff command', () => {
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('--format must be one of text, markdown, json, github, sarif');
     expect((await capture(() => runDiffCommand([], { ...opts('rule-removed'), qemu: '9.0' }, fixtures))).code).toBe(2);
-    expect((await capture(() => runDiffCommand([], { ...opts('rule-removed'), base: 'no/such/dir' }, fixtures))).code).toBe(2);
+    expect((await capture(() => runDiffCommand([], { ...opts('rule-removed'), baseDir: 'no/such/dir' }, fixtures))).code).toBe(2);
   });
 
   test('is registered in the CLI and requires --base', async () => {
     const help = await capture(() => main(['diff', '--help']));
     expect(help.code).toBe(0);
-    expect(help.out).toContain('--base <ref|dir>');
+    expect(help.out).toContain('--base <rev>');
+    expect(help.out).toContain('--base-dir <dir>');
     expect((await capture(() => main(['diff']))).code).toBe(2);
   });
 });

@@ -187,7 +187,7 @@ describe('mtc gitlab-note against a local GitLab API', () => {
     writeFileSync(body, '<!-- mtc-diff -->\nhello\n');
     const r = await mtcAsync(['gitlab-note', '--body-file', body], { ...ciEnv, MTC_GITLAB_TOKEN: 'glpat-wrong-secret' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error[MTC5055]: GET ');
+    expect(r.stderr).toContain('error[MTC5057]: GET ');
     expect(r.stderr).toContain('GitLab answered 401: "401 Unauthorized"');
     expect(r.stderr).toContain('= help: the token is missing, wrong or expired');
     expect(r.stderr).not.toContain('glpat-wrong-secret');

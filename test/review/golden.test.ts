@@ -128,7 +128,7 @@ describe('what the cases show', () => {
       return tempProject(files);
     };
     const yaml = 'released: [virt-8.*]\n';
-    const r = runDiff({ cwd: fixtures, base: tree('base', yaml), head: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
+    const r = runDiff({ cwd: fixtures, baseDir: tree('base', yaml), headDir: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
     expect(r.exitCode).toBe(0);
     expect(r.report.verdict).toBe('compatible');
     // One warning for the one rule change, with its four pairs.

@@ -12,8 +12,8 @@ export const hostsDir = join(fixtures, 'hosts');
 export function diffCase(name: string, extra: Partial<DiffOptions> = {}): DiffResult {
   return runDiff({
     cwd: fixtures,
-    base: `cases/${name}/base`,
-    head: `cases/${name}/head`,
+    baseDir: `cases/${name}/base`,
+    headDir: `cases/${name}/head`,
     hosts: [hostsDir],
     catalog: loadBuiltinCatalog(),
     ...extra,

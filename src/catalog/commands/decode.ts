@@ -33,7 +33,7 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
     history = h.history;
     for (const x of h.diagnostics) loadDiags.push(x);
   }
-  for (const d of loadDiags) err(`${d.severity}[${d.code}]: ${d.file ?? ''}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+  for (const d of loadDiags) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
   if (loadDiags.some((d) => d.severity === 'error')) return 1;
 
   const ids = new Map<string, bigint | undefined>();
@@ -81,7 +81,7 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
       continue;
     }
     const lines: string[] = [];
-    lines.push(`${info?.name ?? '(not in the catalog)'}  ${idHex(id)}`);
+    lines.push(`${sanitize(info?.name ?? '(not in the catalog)')}  ${idHex(id)}`);
     const row = (k: string, v: string | undefined) => {
       if (v) lines.push(`  ${(k + ':').padEnd(12)}${sanitize(v)}`);
     };
@@ -95,7 +95,8 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
     if (info?.source && info.source !== 'builtin') row('catalog', info.source);
     kernels.forEach((k, i) => lines.push(`  ${(i === 0 ? 'kernels:' : '').padEnd(12)}${sanitize(k)}`));
     if (rules.length === 0) row('rules', rulePaths.length ? `no rule in ${rulePaths.join(', ')} mentions it` : 'no rules directory');
-    rules.forEach((r, i) => lines.push(`  ${(i === 0 ? 'rules:' : '').padEnd(12)}${r.file}:${r.line}:${r.column}  ${r.machine}: ${sanitize(r.text)}`));
+    // File names come from the rule tree: escape sequences in them are shown, not sent to the terminal.
+    rules.forEach((r, i) => lines.push(`  ${(i === 0 ? 'rules:' : '').padEnd(12)}${sanitize(r.file)}:${r.line}:${r.column}  ${sanitize(r.machine)}: ${sanitize(r.text)}`));
     out(lines.join('\n') + '\n\n');
   }
   if (format === 'json') out(JSON.stringify(json, null, 2) + '\n');

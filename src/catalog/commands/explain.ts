@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { ReadError, readRegularFile, readStdinBounded } from '../../util/read-file.js';
+
+/** Largest migration log read. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
 import { compileHistory, loadBuiltinHistory, type KernelHistory, type PresenceChange } from '../history.js';
@@ -266,13 +269,12 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
   }
   let text: string;
   try {
-    text = !file || file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    // Bounded while reading: `< /dev/zero` or an endless pipe stops at the limit; a named log must be a regular file.
+    const bytes = !file || file === '-' ? readStdinBounded(MAX_LOG_BYTES) : readRegularFile(file, { maxBytes: MAX_LOG_BYTES });
+    text = bytes.toString('utf8');
   } catch (e) {
-    err(`error[MTC9004]: cannot read ${file ?? 'stdin'}: ${(e as NodeJS.ErrnoException).code ?? 'error'}\n`);
-    return 2;
-  }
-  if (text.length > 64 * 1024 * 1024) {
-    err('error[MTC9004]: log larger than 64 MiB\n');
+    const why = e instanceof ReadError ? (e.kind === 'too-large' ? 'log larger than 64 MiB' : e.kind === 'not-regular' ? `it is ${e.detail}, not a regular file` : e.detail) : String(e);
+    err(`error[MTC9004]: cannot read ${sanitize(!file || file === '-' ? 'standard input' : file)}: ${why}\n`);
     return 2;
   }
   const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
@@ -282,7 +284,7 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
     history = h.history;
     for (const x of h.diagnostics) diagnostics.push(x);
   }
-  for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${d.file ?? ''}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+  for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
   if (diagnostics.some((d) => d.severity === 'error')) return 1;
   let eo: ExplainOptions = { target };
   try {

@@ -4,7 +4,9 @@ import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
 export interface DiffCommandOptions extends RuleTreeOptions {
   readonly base?: string;
+  readonly baseDir?: string;
   readonly head?: string;
+  readonly headDir?: string;
   readonly format: string;
   readonly config?: string;
   readonly hosts?: string[];
@@ -20,11 +22,10 @@ export function register(program: Command, setExit: SetExit): void {
         'compare the rules of two trees (git revisions or directories) for review: semantic changes per machine type, one finding per rule change (with the machine types and migration pairs it affects), generated C; exit 0 no breaking change, 1 breaking changes, 2 usage or internal error',
       )
       .argument('[paths...]', 'rule files or directories inside each tree (default: rules/)')
-      .requiredOption(
-        '--base <ref|dir>',
-        'the tree before the change: a git revision of this repository (read without checking it out) or a directory',
-      )
-      .option('--head <ref|dir>', 'the tree after the change (default: the working tree)')
+      .option('--base <rev>', 'the tree before the change: a git revision of this repository, read without checking it out (never a directory)')
+      .option('--base-dir <dir>', 'or: the tree before the change is this directory')
+      .option('--head <rev>', 'the tree after the change: a git revision (default: the working tree)')
+      .option('--head-dir <dir>', 'or: the tree after the change is this directory')
       .option(
         '-f, --format <format>',
         'output format: text, markdown (a PR or MR comment), json, github (Actions annotations), sarif (SARIF 2.1.0) or gitlab (Code Quality report)',
