@@ -3,64 +3,33 @@
  * rules and run `mtc build`.
  *
  * Machine family virt-rhel, C target tolerances
- * (arm_register_cpreg_mig_tolerance() calls, one function per machine type).
+ * (arm_register_cpreg_mig_tolerance() calls, one function per machine type,
+ * installed in VirtMachineClass and called for each vCPU). Names from the
+ * `rhel` preset; machine file hw/arm/virt.c.
  *
- * Integration: the arrays, the helper and the tolerance functions go above the
- * options functions in the machine file (hw/arm/virt.c for virt); the lines
- * inside each options function are appended to the existing function, after its
- * call to the newer options function. The DEFINE_ lines are shown as context.
+ * Integration: `mtc build --qemu-tree DIR` writes a patch that does all of this
+ * in a real tree. By hand: the arrays, the helper and the tolerance functions
+ * go above the options functions in hw/arm/virt.c; the lines inside each
+ * options function are appended to the existing function, after its call to the
+ * newer options function. The DEFINE_VIRT_MACHINE lines are shown as context.
+ * The tolerance target also needs the `set_cpreg_mig_tolerances` field in
+ * VirtMachineClass (include/hw/arm/virt.h) and its call for each vCPU in
+ * machvirt_init(), before the vCPU is realized.
  */
 
 static void virt_rhel_machine_10_1_0_options(MachineClass *mc)
 {
 }
-DEFINE_VIRT_RHEL_MACHINE_AS_LATEST(10, 1, 0)
-
-/*
- * virt-rhel10.0.0: cpreg migration tolerances, merged over the chain
- * (virt-rhel10.0.0, virt-rhel10.1.0). ToleranceNotOnBothEnds takes mask 0 and
- * value 0 (unused); ToleranceOnlySrcTestValue accepts the register from the
- * source only if (value & mask) == value.
- */
-static void virt_rhel_machine_10_0_0_cpreg_tolerances(ARMCPU *cpu)
-{
-    /*
-     * TCR2_EL1, PIRE0_EL1, PIR_EL1: from virt-rhel10.0.0, kernels 6.5 to 6.12,
-     * on one end only.
-     * Listed unconditionally by Linux 6.5 to 6.12, hidden from 6.13 unless the
-     * host has FEAT_TCR2 / FEAT_S1PIE
-     * Refs: linux 0fcb4eea5345; linux a68cddbe47ef
-     */
-    arm_register_cpreg_mig_tolerance(cpu, 0x603000000013c103ULL, 0, 0,
-                                     ToleranceNotOnBothEnds);
-    arm_register_cpreg_mig_tolerance(cpu, 0x603000000013c512ULL, 0, 0,
-                                     ToleranceNotOnBothEnds);
-    arm_register_cpreg_mig_tolerance(cpu, 0x603000000013c513ULL, 0, 0,
-                                     ToleranceNotOnBothEnds);
-
-    /*
-     * KVM_REG_ARM_VENDOR_HYP_BMAP_2: from virt-rhel10.0.0, kernels 6.15 and
-     * later, only if (value & 0xffffffffffffffffULL) == 0.
-     * Linux 6.15 lists the vendor hypervisor bitmap 2; accept it from a newer
-     * source only while no service bit is set
-     * Refs: linux c0000e58c74e; msgid
-     * 20260420140552.104369-2-eric.auger@redhat.com; bug RHEL-174858
-     */
-    arm_register_cpreg_mig_tolerance(cpu, 0x6030000000160003ULL,
-                                     0xffffffffffffffffULL, 0,
-                                     ToleranceOnlySrcTestValue);
-}
+DEFINE_VIRT_MACHINE_AS_LATEST(10, 1, 0)
 
 static void virt_rhel_machine_10_0_0_options(MachineClass *mc)
 {
     virt_rhel_machine_10_1_0_options(mc);
-    VIRT_MACHINE_CLASS(OBJECT_CLASS(mc))->mtc_cpreg_tolerances =
-        virt_rhel_machine_10_0_0_cpreg_tolerances;
 }
-DEFINE_VIRT_RHEL_MACHINE(10, 0, 0)
+DEFINE_VIRT_MACHINE(10, 0, 0)
 
 static void virt_rhel_machine_9_6_0_options(MachineClass *mc)
 {
     virt_rhel_machine_10_0_0_options(mc);
 }
-DEFINE_VIRT_RHEL_MACHINE(9, 6, 0)
+DEFINE_VIRT_MACHINE(9, 6, 0)

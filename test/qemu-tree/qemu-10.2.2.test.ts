@@ -1,0 +1,4 @@
+// mtc's patches and checks inside the real QEMU 10.2.2 tree (see trees.ts).
+import { treeTests } from './trees.js';
+
+treeTests('10.2.2');
