@@ -94,3 +94,12 @@ export function corpusText(machines: readonly CorpusMachine[]): string {
 export function corpusJson(machines: readonly CorpusMachine[]): string {
   return JSON.stringify({ target: 'x-mig', machines }, null, 1);
 }
+
+/**
+ * The corpus's mtc.yaml: its families are its own, so it names them (QEMU
+ * names are never guessed; see src/qemu/families.ts).
+ */
+export function corpusConfig(machines: readonly CorpusMachine[]): string {
+  const families = [...new Set(machines.map((m) => m.name.replace(/-[0-9.]+$/, '')))];
+  return `families:\n${families.map((f) => `  ${f}: { file: hw/arm/${f}.c, symbol: ${f}, macro: DEFINE_${f.toUpperCase()}_MACHINE }\n`).join('')}`;
+}

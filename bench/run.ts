@@ -13,7 +13,7 @@ import { loadBuiltinCatalog } from '../src/catalog/index.js';
 import { compileProject } from '../src/compile.js';
 import { loadProject } from '../src/resolve/load.js';
 import { memoryFileSystem } from '../src/resolve/memory-fs.js';
-import { corpusJson, corpusMachines, corpusText } from './corpus.js';
+import { corpusConfig, corpusJson, corpusMachines, corpusText } from './corpus.js';
 
 const BIN = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
 const MB = 1024 * 1024;
@@ -107,8 +107,10 @@ function buildLarge() {
   if (!existsSync(BIN)) return;
   const dir = mkdtempSync(join(tmpdir(), 'mtc-bench-'));
   try {
-    const text = corpusText(corpusMachines(10 * MB));
+    const machines = corpusMachines(10 * MB);
+    const text = corpusText(machines);
     writeFileSync(join(dir, 'corpus.mtc'), text);
+    writeFileSync(join(dir, 'mtc.yaml'), corpusConfig(machines));
     const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const s = process.hrtime.bigint();
     const args = [BIN, 'build', 'corpus.mtc', '--out', 'out'];

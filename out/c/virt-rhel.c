@@ -4,17 +4,14 @@
  *
  * Machine family virt-rhel, C target tolerances
  * (arm_register_cpreg_mig_tolerance() calls, one function per machine type,
- * installed in VirtMachineClass and called for each vCPU). Names from the
- * `rhel` preset; machine file hw/arm/virt.c.
+ * installed in VirtMachineClass and called for each vCPU); machine file
+ * hw/arm/virt.c.
  *
  * Integration: `mtc build --qemu-tree DIR` writes a patch that does all of this
  * in a real tree. By hand: the arrays, the helper and the tolerance functions
  * go above the options functions in hw/arm/virt.c; the lines inside each
  * options function are appended to the existing function, after its call to the
  * newer options function. The DEFINE_VIRT_MACHINE lines are shown as context.
- * The tolerance target also needs the `set_cpreg_mig_tolerances` field in
- * VirtMachineClass (include/hw/arm/virt.h) and its call for each vCPU in
- * machvirt_init(), before the vCPU is realized.
  */
 
 static void virt_rhel_machine_10_1_0_options(MachineClass *mc)

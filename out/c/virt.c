@@ -4,17 +4,13 @@
  *
  * Machine family virt, C target tolerances (arm_register_cpreg_mig_tolerance()
  * calls, one function per machine type, installed in VirtMachineClass and
- * called for each vCPU). Names read from the QEMU tree; machine file
- * hw/arm/virt.c.
+ * called for each vCPU); machine file hw/arm/virt.c.
  *
  * Integration: `mtc build --qemu-tree DIR` writes a patch that does all of this
  * in a real tree. By hand: the arrays, the helper and the tolerance functions
  * go above the options functions in hw/arm/virt.c; the lines inside each
  * options function are appended to the existing function, after its call to the
  * newer options function. The DEFINE_VIRT_MACHINE lines are shown as context.
- * The tolerance target also needs the `set_cpreg_mig_tolerances` field in
- * VirtMachineClass (include/hw/arm/virt.h) and its call for each vCPU in
- * machvirt_init(), before the vCPU is realized.
  */
 
 static void virt_machine_11_1_options(MachineClass *mc)
@@ -69,14 +65,14 @@ static void virt_machine_10_0_options(MachineClass *mc)
 }
 DEFINE_VIRT_MACHINE(10, 0)
 
-/* include/hw/arm/virt.h, at the end of struct VirtMachineClass: */
-    /* mtc: this machine type's cpreg migration tolerances, set per vCPU */
-    void (*set_cpreg_mig_tolerances)(ARMCPU *cpu);
-
 /*
- * hw/arm/virt.c, machvirt_init(), in the loop creating the vCPUs, before
- * qdev_realize(DEVICE(cpuobj), ...):
+ * The tolerance hook (the patch of `mtc build --qemu-tree` adds both):
+ *
+ * include/hw/arm/virt.h, at the end of struct VirtMachineClass:
+ *     void (*set_cpreg_mig_tolerances)(ARMCPU *cpu);
+ *
+ * hw/arm/virt.c, machvirt_init(), for each vCPU before qdev_realize():
+ *     if (vmc->set_cpreg_mig_tolerances) {
+ *         vmc->set_cpreg_mig_tolerances(ARM_CPU(cpuobj));
+ *     }
  */
-    if (vmc->set_cpreg_mig_tolerances) {
-        vmc->set_cpreg_mig_tolerances(ARM_CPU(cpuobj));
-    }

@@ -169,8 +169,9 @@ export function renderHuman(d: Diagnostic, opts: RenderOptions): string {
  * diagnostics: `mtc explain CODE` prints what docs/diagnostics.md says about
  * a code. Empty when nothing was printed.
  */
+/** The closing pointer to `mtc explain`, for runs with errors or warnings (notes alone do not need it). */
 export function explainHint(diags: readonly Diagnostic[]): string {
-  const first = diags.find((d) => d.severity === 'error') ?? diags[0];
+  const first = diags.find((d) => d.severity === 'error') ?? diags.find((d) => d.severity === 'warning');
   if (!first) return '';
   return `For more about a code, run \`mtc explain ${first.code}\` (\`mtc codes\` lists them all).`;
 }

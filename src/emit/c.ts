@@ -130,9 +130,9 @@ function fileHeader(f: FamilyPlan): string[] {
   return blockComment('', [
     `${GENERATED_MARKER} ${VERSION} from ${sourceList(f)}. Do not edit: change the rules and run \`mtc build\`.`,
     '',
-    `Machine family ${f.family}, C target ${targets}. Names ${n.from === 'tree' ? 'read from the QEMU tree' : `from the \`${n.preset}\` preset`}; machine file ${n.file}.`,
+    `Machine family ${f.family}, C target ${targets}; machine file ${n.file}.`,
     '',
-    `Integration: \`mtc build --qemu-tree DIR\` writes a patch that does all of this in a real tree. By hand: the arrays, the helper and the tolerance functions go above the options functions in ${n.file}; the lines inside each options function are appended to the existing function, after its call to the newer options function. The ${n.macro} lines are shown as context.${f.targets.includes('tolerances') ? ` The tolerance target also needs the \`${TOLERANCE_HOOK}\` field in VirtMachineClass (include/hw/arm/virt.h) and its call for each vCPU in machvirt_init(), before the vCPU is realized.` : ''}`,
+    `Integration: \`mtc build --qemu-tree DIR\` writes a patch that does all of this in a real tree. By hand: the arrays, the helper and the tolerance functions go above the options functions in ${n.file}; the lines inside each options function are appended to the existing function, after its call to the newer options function. The ${n.macro} lines are shown as context.`,
   ]);
 }
 
@@ -338,13 +338,17 @@ export function emitFamilyC(f: FamilyPlan): string {
     if (mp.tolerance) blocks.push(toleranceFnLines(mp));
     blocks.push(optionsFnLines(mp, ctx));
   }
-  if (f.targets.includes('tolerances') && f.machines.some((m) => m.tolerance))
+  if (f.machines.some((m) => m.tolerance))
     blocks.push([
-      ...blockComment('', [`include/hw/arm/virt.h, at the end of struct VirtMachineClass:`]),
-      ...hookFieldLines(),
-      '',
-      ...blockComment('', ['hw/arm/virt.c, machvirt_init(), in the loop creating the vCPUs, before qdev_realize(DEVICE(cpuobj), ...):']),
-      ...hookCallLines('    ').slice(0, 3),
+      '/*',
+      ' * The tolerance hook (the patch of `mtc build --qemu-tree` adds both):',
+      ' *',
+      ' * include/hw/arm/virt.h, at the end of struct VirtMachineClass:',
+      ...hookFieldLines().slice(1).map((l) => ` * ${l}`),
+      ' *',
+      ' * hw/arm/virt.c, machvirt_init(), for each vCPU before qdev_realize():',
+      ...hookCallLines('    ').slice(0, 3).map((l) => ` * ${l}`),
+      ' */',
     ]);
   return blocks.map((b) => b.join('\n')).join('\n\n') + '\n';
 }

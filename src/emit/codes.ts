@@ -35,20 +35,20 @@ export const emitCodes = codeTable({
   MTC3010: {
     name: 'qemu-tree-function-missing',
     severity: 'warning',
-    summary: 'A machine type\'s options function is not in the QEMU tree, so the patch leaves it out',
-    docs: '`--qemu-tree DIR` patches DIR/hw/arm/virt.c by inserting compat code into the existing `virt_machine_X_Y_options()` functions. A machine type whose function is missing (not yet added, or removed from that QEMU version) gets no hunk; add the machine type to QEMU first, or drop it from the rules.',
+    summary: 'Retired: a machine type missing from the QEMU tree is now MTC7005',
+    docs: 'No longer reported (mtc 0.2). A machine type the chosen QEMU does not define is checked against the tree before any patch is built, with the tree\'s own version order: MTC7005 (an error when the machine type carries rules, a note when it is only newer than the tree). The code stays reserved.',
   },
   MTC3011: {
     name: 'qemu-tree-unreadable',
     severity: 'error',
-    summary: 'The QEMU tree given with --qemu-tree has no readable hw/arm/virt.c',
-    docs: '`--qemu-tree DIR` must point at the top of a QEMU source tree; mtc reads DIR/hw/arm/virt.c and writes out/qemu/virt.patch, a patch `git apply` accepts in DIR.',
+    summary: 'The QEMU tree given with --qemu-tree cannot be read',
+    docs: '`--qemu-tree DIR` takes the top directory of a QEMU source tree (with VERSION and hw/). mtc reads the files it needs (VERSION, boards.h, the machine files, target/arm/*.c, include/hw/arm/virt.h) only as regular files inside the tree (symlinks must stay inside), each at most 8 MiB, as UTF-8; the message names the file and what is wrong with it, never its content. With a readable tree, `mtc build` writes out/qemu/mtc.patch.',
   },
   MTC3012: {
     name: 'qemu-tree-unparsable',
     severity: 'error',
-    summary: 'An options function in hw/arm/virt.c has a body mtc cannot delimit',
-    docs: 'mtc finds `static void NAME(MachineClass *mc)` at the start of a line and its body by matching braces, skipping comments and strings. Unbalanced braces or a definition split in an unusual way stop it; the patch is not written.',
+    summary: 'An options function in the QEMU tree ends in a way mtc cannot append to',
+    docs: 'mtc finds each options function (`static void NAME(MachineClass *mc)`, `{` on the next line or the same one) and its body by matching braces, skipping comments, strings and `#if 0` regions, and appends its calls before the closing brace. A closing brace that does not stand on a line of its own stops it; the patch is not written.',
   },
   MTC3020: {
     name: 'output-write-failed',

@@ -42,7 +42,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     } catch (e) {
       if (!(e instanceof TreeError)) throw e;
       await report([
-        { code: 'MTC7020', severity: 'error', message: `cannot read the QEMU tree ${opts.qemuTree}: ${e.file}: ${e.message}`, help: '--qemu-tree takes the top directory of a QEMU source tree' },
+        { code: 'MTC3011', severity: 'error', message: `cannot read the QEMU tree ${opts.qemuTree}: ${e.file}: ${e.message}`, help: '--qemu-tree takes the top directory of a QEMU source tree' },
       ]);
       return 1;
     }

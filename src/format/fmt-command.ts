@@ -152,7 +152,8 @@ export async function runFmt(paths: readonly string[], opts: FmtOptions = {}, io
     });
   }
   for (const d of sortDiagnostics(diagnostics)) io.stderr(renderHuman(d, { color: io.color, sources }) + '\n');
-  if (diagnostics.length) io.stderr(explainHint(diagnostics) + '\n');
+  const hint = explainHint(diagnostics);
+  if (hint) io.stderr(hint + '\n');
   if (usageError) return 2;
   return failed || unformatted.length ? 1 : 0;
 }

@@ -86,16 +86,10 @@ export const qemuCodes = codeTable({
     summary: 'A C name mtc would generate is already defined in the QEMU tree',
     docs: 'mtc names its compat arrays `arm_virt_compat_10_1` (`pc_q35_compat_10_1`, ...). If the tree already defines a GlobalProperty array of that name, the patched file would not compile.',
   },
-  MTC7020: {
-    name: 'qemu-tree-unreadable',
-    severity: 'error',
-    summary: 'The QEMU tree cannot be read',
-    docs: '`--qemu-tree DIR` takes the top directory of a QEMU source tree. mtc reads only regular files inside it (symlinks must stay inside), each at most 8 MiB, as UTF-8. The message names the file.',
-  },
   MTC7021: {
     name: 'qemu-unknown-version',
     severity: 'error',
     summary: 'No built-in profile for the QEMU version asked for',
-    docs: '`--qemu VERSION` (or `qemu:` in mtc.yaml) names a built-in profile: 10.0 (10.0.13), 10.2 (10.2.2) or 11.1 (11.1.1), generated from the real trees. For another QEMU, give its tree with `--qemu-tree DIR`, or print its profile with `mtc qemu-profile DIR`.',
+    docs: '`--qemu VERSION` (or `qemu:` in mtc.yaml) names a built-in profile: 10.0 (10.0.13), 10.2 (10.2.2) or 11.1 (11.1.1), generated from the real trees. For another QEMU, give its tree with `--qemu-tree DIR` (unreadable trees are MTC3011), or print its profile with `mtc qemu-profile DIR`.',
   },
 });

@@ -117,6 +117,13 @@ export const PRESETS: Readonly<Record<string, Readonly<Record<string, PresetEntr
 /** One family's entry of `mtc.yaml`. */
 export interface FamilyConfig {
   readonly preset?: string;
+  /** A family of the project's own, named explicitly: its machine file, C symbol prefix and registration macro. */
+  readonly file?: string;
+  readonly symbol?: string;
+  readonly macro?: string;
+  readonly arity?: number;
+  readonly semicolon?: boolean;
+  readonly param?: string;
   /** QEMU versions the family's rules are written for (`>=11.1`); outside, the family is left out. */
   readonly qemu?: string;
   /** Where it is written, for diagnostics. */
@@ -161,11 +168,34 @@ function fromTree(f: ProfileFamily, p: QemuProfile): FamilyNaming {
   };
 }
 
-/** The naming of a family: from the tree when it defines the family, else from its preset; undefined when neither. */
+/**
+ * The naming of a family: from the tree when it defines the family, else the
+ * explicit naming of its mtc.yaml entry, else its preset; undefined when none.
+ */
 export function namingFor(family: string, config: QemuProjectConfig, profile: QemuProfile | undefined): FamilyNaming | undefined {
   const tree = profile?.families.find((f) => f.name === family);
   if (tree && profile) return fromTree(tree, profile);
-  const presetName = config.families.get(family)?.preset ?? defaultPreset(family);
+  const cfg = config.families.get(family);
+  if (cfg?.symbol !== undefined && cfg.macro !== undefined && cfg.file !== undefined)
+    return {
+      family,
+      from: 'preset',
+      preset: null,
+      treeKind: cfg.preset === 'rhel' ? 'rhel' : 'upstream',
+      arch: /^(pc|q35|microvm|isapc)/.test(family) ? 'x86_64' : 'aarch64',
+      file: cfg.file,
+      typePrefix: family,
+      typeInfix: '-',
+      symbolPrefix: cfg.symbol,
+      symbolInfix: '_machine_',
+      macro: cfg.macro,
+      latestMacro: `${cfg.macro}_AS_LATEST`,
+      arity: cfg.arity ?? 2,
+      semicolon: cfg.semicolon ?? false,
+      param: cfg.param ?? 'mc',
+      arrayPrefix: cfg.symbol,
+    };
+  const presetName = cfg?.preset ?? defaultPreset(family);
   const entry = presetName !== undefined ? PRESETS[presetName]?.[family] : undefined;
   return entry ? { ...entry, family, from: 'preset', preset: presetName! } : undefined;
 }

@@ -29,7 +29,7 @@ export function loadQemuConfig(root: string, paths: readonly string[]): { config
   if (!found.abs) return { config: emptyQemuConfig, diagnostics: found.diagnostics };
   const display = nodePath.relative(process.cwd(), found.abs).split(nodePath.sep).join('/') || found.abs;
   const r = readConfig(nodeFileSystem, found.abs, display);
-  const families = new Map<string, { preset?: string; qemu?: string; line?: number }>(r.config.families ?? []);
+  const families = new Map(r.config.families ?? []);
   return { config: { file: display, ...(r.config.qemu !== undefined ? { qemu: r.config.qemu } : {}), families }, diagnostics: [...found.diagnostics, ...r.diagnostics] };
 }
 
@@ -59,7 +59,7 @@ export function selectQemu(sel: QemuSelection, config: QemuProjectConfig): { con
         context: makeQemuContext(undefined, config),
         diagnostics: [
           {
-            code: 'MTC7020',
+            code: 'MTC3011',
             severity: 'error',
             message: `cannot read the QEMU tree ${sel.qemuTree}: ${e.file}: ${e.message}`,
             help: '--qemu-tree takes the top directory of a QEMU source tree (the one with VERSION and hw/)',

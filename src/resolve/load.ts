@@ -84,6 +84,12 @@ export interface LoadOptions {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lossy = new TextDecoder('utf-8');
 
+function shownPath(p: string): string {
+  if (!nodePath.isAbsolute(p)) return p;
+  const rel = nodePath.relative(process.cwd(), p);
+  return rel !== '' && !rel.startsWith('..') && !nodePath.isAbsolute(rel) ? toPosix(rel) : p;
+}
+
 function toPosix(p: string): string {
   return p.split(nodePath.sep).join('/');
 }
@@ -318,7 +324,8 @@ export function loadProject(paths: readonly string[], options: LoadOptions = {})
     diagnostics.push({
       code: 'MTC9005',
       severity: 'error',
-      message: `no rule files (*.mtc) in ${paths.length > 0 ? paths.map((p) => `\`${p}\``).join(', ') : 'the given paths'}`,
+      // Paths as the user wrote them: relative to the current directory when they are inside it.
+      message: `no rule files (*.mtc) in ${paths.length > 0 ? paths.map((p) => `\`${shownPath(p)}\``).join(', ') : 'the given paths'}`,
       help: 'give the directory that holds the rule files (default: rules/), or a rule file',
     });
 

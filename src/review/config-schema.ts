@@ -30,6 +30,12 @@ export const reviewConfigSchema = {
         "additionalProperties": false,
         "properties": {
           "preset": { "enum": ["upstream", "rhel"] },
+          "file": { "description": "A family of your own: the machine file that defines it (`hw/arm/sbsa-ref.c`).", "type": "string", "pattern": "^[A-Za-z0-9_./-]{1,200}$" },
+          "symbol": { "description": "A family of your own: the C prefix of its options functions (`sbsa_ref` → `sbsa_ref_machine_10_1_options`).", "type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$" },
+          "macro": { "description": "A family of your own: its registration macro (`DEFINE_SBSA_REF_MACHINE`; the latest type uses `<macro>_AS_LATEST`).", "type": "string", "pattern": "^[A-Z][A-Z0-9_]{0,63}$" },
+          "arity": { "description": "How many version numbers the macro takes (default 2).", "enum": [2, 3] },
+          "semicolon": { "description": "Whether registration lines end with `;` (hw/i386 style; default false).", "type": "boolean" },
+          "param": { "description": "The options functions' MachineClass parameter (default `mc`).", "type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$" },
           "qemu": {
             "description": "Space-separated comparisons: `>=11.1`, `>=10.1 <11.1`, or one version.",
             "type": "string",

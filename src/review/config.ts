@@ -33,7 +33,7 @@ export interface ReviewConfig {
   /** `qemu:`, the QEMU the rules are for by default. */
   readonly qemu?: string;
   /** `families:`, with the line of each entry. */
-  readonly families?: ReadonlyMap<string, { readonly preset?: string; readonly qemu?: string; readonly line?: number }>;
+  readonly families?: ReadonlyMap<string, import('../qemu/families.js').FamilyConfig>;
 }
 
 export const emptyConfig: ReviewConfig = { released: [], hosts: [], waivers: [] };
@@ -105,7 +105,7 @@ export function parseConfigText(text: string, display: string): { config: Review
     hosts?: string[];
     waivers?: { rule: string; machine: string; subject?: string; reason: string }[];
     qemu?: string;
-    families?: Record<string, { preset?: string; qemu?: string }>;
+    families?: Record<string, import('../qemu/families.js').FamilyConfig>;
   };
   const diagnostics: Diagnostic[] = [];
   const waivers: Waiver[] = [];
@@ -138,7 +138,7 @@ export function parseConfigText(text: string, display: string): { config: Review
     const line = span?.start.line ?? 1;
     waivers.push({ rule: info.code, machine: w.machine, ...(w.subject !== undefined ? { subject: w.subject } : {}), reason: w.reason, file: display, line });
   });
-  const families = new Map<string, { preset?: string; qemu?: string; line?: number }>();
+  const families = new Map<string, import('../qemu/families.js').FamilyConfig>();
   for (const [name, f] of Object.entries(v.families ?? {})) {
     const node = read.doc?.getIn(['families', name], true) as { range?: [number, number, number] } | undefined;
     const line = node?.range && read.source ? read.source.span(node.range[0], node.range[1]).start.line : undefined;

@@ -182,26 +182,30 @@ export function parseGenerated(src: string): CUnit {
     } else if (t[i]!.text === 'static' && t[i + 1]!.text === 'void' && t[i + 3]!.text === '(' && t[i + 4]!.text === 'MachineClass') {
       i += 2;
       const name = ident();
-      for (const x of ['(', 'MachineClass', '*', 'mc', ')', '{']) expect(x);
+      for (const x of ['(', 'MachineClass', '*']) expect(x);
+      // `mc` in hw/arm, `m` in hw/i386.
+      const param = ident();
+      for (const x of [')', '{']) expect(x);
       const body: Stmt[] = [];
       while (t[i]!.text !== '}') {
         const fn = ident();
-        if (fn === 'mtc_compat_props_add_once' || fn === 'compat_props_add') {
-          for (const x of ['(', 'mc', '->', 'compat_props', ',']) expect(x);
+        const replace = /_compat_props_replace$/.test(fn);
+        if (replace || fn === 'compat_props_add') {
+          for (const x of ['(', param, '->', 'compat_props', ',']) expect(x);
           const array = ident();
           expect(',');
           const len = ident();
           if (len !== `${array}_len`) throw new Error(`length ${len} does not match ${array}`);
           expect(')');
           expect(';');
-          body.push({ op: 'add', array, once: fn === 'mtc_compat_props_add_once' });
+          body.push({ op: 'add', array, once: replace });
         } else if (fn === 'VIRT_MACHINE_CLASS') {
-          for (const x of ['(', 'OBJECT_CLASS', '(', 'mc', ')', ')', '->', 'mtc_cpreg_tolerances', '=']) expect(x);
+          for (const x of ['(', 'OBJECT_CLASS', '(', param, ')', ')', '->', 'set_cpreg_mig_tolerances', '=']) expect(x);
           body.push({ op: 'hook', fn: ident() });
           expect(';');
         } else {
           expect('(');
-          expect('mc');
+          expect(param);
           expect(')');
           expect(';');
           body.push({ op: 'call', fn });
@@ -237,7 +241,7 @@ export function parseGenerated(src: string): CUnit {
       i++;
       unit.registrations.push(t.slice(start, i).map((x) => x.text).join(''));
       if (t[i]?.text === ';') i++; // hw/i386 style: `DEFINE_Q35_MACHINE(2, 11);`
-    } else if (t[i]!.text === 'static' && t[i + 1]!.text === 'void' && t[i + 2]!.text === 'mtc_compat_props_add_once') {
+    } else if (t[i]!.text === 'static' && t[i + 1]!.text === 'void' && /_compat_props_replace$/.test(t[i + 2]!.text)) {
       while (t[i]!.text !== '{') i++;
       skipBalanced();
     } else throw new Error(`unexpected top-level token ${t[i]!.text} at ${i}`);

@@ -2,7 +2,7 @@
  * `mtc build` codes that had no test of their own: MTC3001-MTC3005 (what the
  * C target cannot express: MTC3002-MTC3004 are validation rules, so `check`
  * finds them too; the emission plan refuses MTC3001 and MTC3005), MTC3011
- * (--qemu-tree without hw/arm/virt.c) and MTC3021 (--check finds stale
+ * (--qemu-tree on a directory that is not a QEMU tree) and MTC3021 (--check finds stale
  * outputs). Each test runs the build command on a small rule project and
  * reads the diagnostics from its JSON output.
  */
@@ -153,20 +153,20 @@ describe('MTC3003 set-of-managed-array', () => {
 });
 
 describe('MTC3004 c-name-collision', () => {
-  test('`my-box` and `my_box` both give `my_box_machine_options`', async () => {
-    const r = await build({ 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' });
+  test('`virt-10.1` and `virt-10.01` both give `virt_machine_10_1_options`', async () => {
+    const r = await build({ 'rules/a.mtc': 'machine virt-10.1 inherits virt-11.0;\nmachine virt-10.01 inherits virt-11.0;\nmachine virt-11.0;\n' });
     expect(r.code).toBe(1);
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['MTC3004']);
-    const d = r.diagnostics[0]!;
+    expect(r.diagnostics.map((d) => d.code)).toContain('MTC3004');
+    const d = one(r.diagnostics, 'MTC3004');
     expect(d).toMatchObject({
       severity: severityOf('MTC3004'),
       file: 'rules/a.mtc',
-      message: 'machine types `my-box` and `my_box` both map to the C name `my_box_machine_options`',
-      label: 'C name `my_box_machine_options`',
-      labels: [expect.objectContaining({ file: 'rules/a.mtc', message: '`my-box` gives the same name' })],
-      help: 'rename one of them: C names keep only letters and digits of the machine type name, so names that differ only in `-`, `_` or `.` collide',
+      message: 'machine types `virt-10.01` and `virt-10.1` both map to the C name `virt_machine_10_1_options`',
+      label: 'C name `virt_machine_10_1_options`',
+      labels: [expect.objectContaining({ file: 'rules/a.mtc', message: '`virt-10.01` gives the same name' })],
+      help: 'rename one of them: C names are made from the version numbers, so `virt-10.1` and `virt-10.01` give the same functions',
     });
-    expect(where(d)).toBe('2:9-2:15'); // the second machine type's name
+    expect(where(d)).toBe('1:9-1:18'); // `virt-10.1`, the one that comes second in version order
   });
 });
 
@@ -192,7 +192,7 @@ describe('MTC3005 nul-in-property', () => {
 });
 
 describe('MTC3011 qemu-tree-unreadable', () => {
-  test('--qemu-tree pointing at a directory without hw/arm/virt.c', async () => {
+  test('--qemu-tree pointing at a directory that is not a QEMU tree', async () => {
     const root = tempProject({ 'rules/a.mtc': 'machine virt-10.1;\n', 'qemu/README': 'not a QEMU tree\n' });
     const tree = join(root, 'qemu');
     const r = await build({}, { root, qemuTree: tree });
@@ -200,8 +200,8 @@ describe('MTC3011 qemu-tree-unreadable', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MTC3011']);
     const d = r.diagnostics[0]!;
     expect(d.severity).toBe(severityOf('MTC3011'));
-    expect(d.message).toBe(`cannot read ${join(tree, 'hw/arm/virt.c')}: ENOENT`);
-    expect(d.help).toBe('--qemu-tree takes the top directory of a QEMU source tree');
+    expect(d.message).toBe(`cannot read the QEMU tree ${tree}: VERSION: missing: this does not look like a QEMU source tree`);
+    expect(d.help).toBe('--qemu-tree takes the top directory of a QEMU source tree (the one with VERSION and hw/)');
     expect(where(d)).toBe('-');
     expect(d.file).toBeUndefined();
     expect(existsSync(r.out)).toBe(false);
@@ -249,16 +249,16 @@ describe('MTC3021 stale-output', () => {
 
 test('MTC3002, MTC3003 and MTC3004 come from validation (what `check` runs), not from the emitter', () => {
   const trees: Record<string, string>[] = [
-    { 'rules/a.mtc': 'machine my-box;\nmachine my_box;\n' },
+    { 'rules/a.mtc': 'machine virt-10.1 inherits virt-11.0;\nmachine virt-10.01 inherits virt-11.0;\nmachine virt-11.0;\n' },
     { 'rules/a.mtc': 'machine virt-10.1 {\n  set arm-cpu.x-mig-safe-missing-regs = "0x1";\n}\n' },
     { 'rules/new.mtc': 'target x-mig;\nmachine virt-10.2;\n', 'rules/old.mtc': 'target tolerances;\nmachine virt-10.1;\n' },
   ];
   for (const files of trees) {
     const root = tempProject(files);
     const c = compile([join(root, 'rules')], { catalog: loadBuiltinCatalog(), root });
-    expect(c.diagnostics.map((d) => d.code)).toHaveLength(1);
-    expect(c.diagnostics[0]!.code).toMatch(/^MTC300[234]$/);
-    expect(c.diagnostics[0]!.span).toBeDefined();
+    const mine = c.diagnostics.filter((d) => /^MTC300[234]$/.test(d.code));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.span).toBeDefined();
     expect(generate(c.model!).diagnostics).toEqual([]);
   }
 });

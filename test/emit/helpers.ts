@@ -25,8 +25,15 @@ export function shippedModel(): Model {
   return modelOf(['rules']);
 }
 
-export function generateShipped(opts: { virtC?: string } = {}): Generated {
-  return generate(shippedModel(), opts);
+export function generateShipped(): Generated {
+  return generate(shippedModel());
+}
+
+/** The shipped rules and the example projects: every family and both C targets. */
+export const PROJECTS = ['rules', 'examples/x-mig-series', 'examples/x86-smi-count'] as const;
+
+export function generateProject(dir: string): Generated {
+  return generate(modelOf([dir]));
 }
 
 /** A temporary project directory holding the given files. */

@@ -1,12 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { generateShipped, shippedModel, cFiles } from './helpers.js';
+import { generateProject, modelOf, PROJECTS, cFiles } from './helpers.js';
 import { applyToObject, parseGenerated, runOptions, type CUnit } from './c-model.js';
 import type { MachineType } from '../../src/resolve/model.js';
 
-/** Options function name, derived independently of the emitter from QEMU's naming. */
+/**
+ * Options function name, derived independently of the emitter from QEMU's
+ * naming: `virt_machine_10_1_options`, RHEL's `virt_rhel_machine_9_6_0_options`
+ * (its boards.h inserts `rhel` into every symbol), `pc_q35_machine_2_11_options`.
+ */
 function optionsFn(m: MachineType): string {
-  const fam = m.family.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-  return `${fam}_machine_${m.version!.join('_')}_options`;
+  const rhel = m.family.endsWith('-rhel');
+  const fam = (rhel ? m.family.slice(0, -'-rhel'.length) : m.family).replace(/[^a-z0-9]+/g, '_');
+  return `${fam}${rhel ? '_rhel' : ''}_machine_${m.version!.join('_')}_options`;
 }
 
 const hex = (id: bigint) => '0x' + id.toString(16).padStart(16, '0');
@@ -17,9 +22,9 @@ function unitFor(family: string, files: [string, string][]): CUnit {
   return parseGenerated(f![1]);
 }
 
-describe('QEMU chain model over the generated C (shipped rules)', () => {
-  const model = shippedModel();
-  const files = cFiles(generateShipped());
+describe.each(PROJECTS)('QEMU chain model over the generated C (%s)', (project) => {
+  const model = modelOf([project]);
+  const files = cFiles(generateProject(project));
 
   for (const m of model.machines) {
     test(`${m.name}: arrays set once with the merged list, scalars last-wins, tolerances merged`, () => {
@@ -62,12 +67,6 @@ describe('QEMU chain model over the generated C (shipped rules)', () => {
     });
   }
 
-  test('the model catches a double set (plain compat_props_add of merged arrays)', () => {
-    const virt = files.find(([p]) => p === 'c/virt.c')![1];
-    const naive = parseGenerated(virt.replace(/mtc_compat_props_add_once\(mc/g, 'compat_props_add(mc'));
-    expect(() => applyToObject(runOptions(naive, 'virt_machine_10_1_options').compat, 'arm-cpu')).toThrow(/may not be set more than once/);
-  });
-
   test('every shipped machine type has an options function and a registration', () => {
     for (const m of model.machines) {
       const unit = unitFor(m.family, files);
@@ -76,3 +75,10 @@ describe('QEMU chain model over the generated C (shipped rules)', () => {
     }
   });
 });
+
+test('the model catches a double set (plain compat_props_add of merged arrays)', () => {
+  const virt = cFiles(generateProject('examples/x-mig-series')).find(([p]) => p === 'c/virt.c')![1];
+  const naive = parseGenerated(virt.replace(/virt_compat_props_replace\(mc/g, 'compat_props_add(mc'));
+  expect(() => applyToObject(runOptions(naive, 'virt_machine_10_1_options').compat, 'arm-cpu')).toThrow(/may not be set more than once/);
+});
+

@@ -63,19 +63,19 @@ describe('case 9: devices and FIFOs are refused, never read', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['.mtc-manifest', 'c', 'docs', 'mtc-build.json']);
   });
 
-  it('the --qemu-tree virt.c: a FIFO, or a symlink out of the QEMU tree, is refused (MTC3011)', () => {
+  it('files of the --qemu-tree: a FIFO, or a symlink out of the QEMU tree, is refused (MTC3011)', () => {
     const dir = project();
     mkdirSync(join(dir, 'qemu', 'hw', 'arm'), { recursive: true });
-    mkfifo(join(dir, 'qemu', 'hw', 'arm', 'virt.c'));
+    mkfifo(join(dir, 'qemu', 'VERSION'));
     const fifo = runBin(['build', 'rules', '--out', 'out', '--qemu-tree', 'qemu'], dir);
     expect(fifo.code).toBe(1);
-    expect(fifo.stderr).toContain('error[MTC3011]: cannot read qemu/hw/arm/virt.c: a FIFO');
+    expect(fifo.stderr).toContain('error[MTC3011]: cannot read the QEMU tree qemu: VERSION: not a regular file (a FIFO)');
     const other = project();
     mkdirSync(join(other, 'qemu', 'hw', 'arm'), { recursive: true });
-    symlinkSync('/dev/zero', join(other, 'qemu', 'hw', 'arm', 'virt.c'));
+    symlinkSync('/dev/zero', join(other, 'qemu', 'VERSION'));
     const zero = runBin(['build', 'rules', '--out', 'out', '--qemu-tree', 'qemu'], other);
     expect(zero.code).toBe(1);
-    expect(zero.stderr).toContain('error[MTC3011]: cannot read qemu/hw/arm/virt.c: outside');
+    expect(zero.stderr).toContain('error[MTC3011]: cannot read the QEMU tree qemu: VERSION: resolves outside the QEMU tree');
   });
 
   it('explain: a device as the log is refused; standard input from /dev/zero stops at 64 MiB', () => {

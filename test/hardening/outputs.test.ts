@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { corpusMachines, corpusText } from '../../bench/corpus.js';
+import { corpusConfig, corpusMachines, corpusText } from '../../bench/corpus.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const CLI = join(repo, 'dist', 'bundle', 'mtc.js');
@@ -82,6 +82,7 @@ beforeAll(async () => {
   for (const [dir, text] of [['old', old], ['new', fresh]] as const) {
     mkdirSync(join(work, dir));
     writeFileSync(join(work, dir, 'corpus.mtc'), text);
+    writeFileSync(join(work, dir, 'mtc.yaml'), corpusConfig(corpusMachines(60_000, 1)));
   }
   const [a, b] = await Promise.all([build(work, 'old', join(work, 'ref-old')), build(work, 'new', join(work, 'ref-new'))]);
   expect([a.code, b.code], a.stderr.slice(0, 500) + b.stderr.slice(0, 500)).toEqual([0, 0]);
@@ -228,6 +229,7 @@ describe('case 6: concurrent builds into one out/ are serialised', () => {
     for (const [name, text] of [['a', a], ['b', b]] as const) {
       mkdirSync(join(dir, name));
       writeFileSync(join(dir, name, 'rules.mtc'), text);
+      writeFileSync(join(dir, name, 'mtc.yaml'), corpusConfig(corpusMachines(8_000, 3)));
     }
     const refs = await Promise.all(['a', 'b'].map(async (name) => {
       const r = await build(dir, name, join(dir, `ref-${name}`));
