@@ -183,6 +183,21 @@ describe('case 5: a pull request cannot waive its own breaking changes', () => {
     expect(r2.report.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.waived !== null])).toEqual([['MTC5001', true]]);
   });
 
+  it('a narrowed waiver takes effect at once and is not reported as new; a dropped subject is a widening', () => {
+    const narrow = WAIVERS.replaceAll('virt-10.*', 'virt-10.1');
+    const repo = prRepo({ config: RELEASED_CONFIG + narrow, baseConfig: RELEASED_CONFIG + WAIVERS });
+    const r = diff(repo.dir);
+    // The finding reaches virt-10.1 and virt-10.0: the narrowed waiver no longer covers it.
+    expect(r.code).toBe(1);
+    expect(r.report.findings.filter((f) => f.waived)).toEqual([]);
+    expect(codes(r.report)).not.toContain('MTC5055');
+    const withSubject = 'waivers:\n  - rule: MTC5001\n    machine: "virt-10.*"\n    subject: "TCR2_EL1*"\n    reason: "we know"\n';
+    const dropped = prRepo({ config: RELEASED_CONFIG + WAIVERS, baseConfig: RELEASED_CONFIG + withSubject });
+    const r2 = diff(dropped.dir);
+    expect(r2.code).toBe(1);
+    expect(r2.report.diagnostics.filter((d) => d.code === 'MTC5055').map((d) => d.location!.line)).toEqual([4, 7]);
+  });
+
   it('`machine: "*"` is refused wherever it is written', () => {
     const blanket = 'waivers:\n  - rule: released-rule-removed\n    machine: "*"\n    reason: "everything goes"\n';
     const head = diff(prRepo({ config: RELEASED_CONFIG + blanket }).dir);
