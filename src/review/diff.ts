@@ -187,6 +187,21 @@ export function generatedDiffs(base: ReadonlyMap<string, string>, head: Readonly
 
 const severityRank = { error: 0, warning: 1, note: 2 } as const;
 
+/**
+ * Whether glob `outer` matches every text glob `inner` matches: `outer` matches `inner` with each star of
+ * `inner` read as a character `outer` does not contain, which only a star of `outer` can take.
+ */
+function globCovers(outer: string, inner: string): boolean {
+  let fresh = 0xe000;
+  while (outer.includes(String.fromCharCode(fresh))) fresh++;
+  return globMatch(outer, inner.replaceAll('*', String.fromCharCode(fresh)));
+}
+
+/** Whether waiver `b` waives everything `w` does (same rule, a machine pattern and subject at least as wide). */
+function waiverCovers(b: Waiver, w: Waiver): boolean {
+  return b.rule === w.rule && globCovers(b.machine, w.machine) && (b.subject === undefined || (w.subject !== undefined && globCovers(b.subject, w.subject)));
+}
+
 export function runDiff(opts: DiffOptions): DiffResult {
   const diagnostics: ReportDiagnostic[] = [];
   let baseTree: RuleTree;
@@ -270,9 +285,9 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const matrix = attachPairs(causes, rawMatrix);
   const { findings: unsorted, unusedWaivers, pendingWaivers } = evaluateRules({ causes, matrix, isReleased, machineLocation, waivers: head.config.waivers, baseWaivers: base.config.waivers });
   // The report says which waivers the change adds or widens: they waive nothing until they are on the base branch.
-  const sameWaiver = (a: Waiver, b: Waiver) => a.rule === b.rule && a.machine === b.machine && a.subject === b.subject;
+  // A head waiver that a base waiver covers (the same, or narrowed) is not new: it takes effect at once.
   for (const w of head.config.waivers) {
-    if (base.config.waivers.some((b) => sameWaiver(b, w))) continue;
+    if (base.config.waivers.some((b) => waiverCovers(b, w))) continue;
     const n = pendingWaivers.get(w) ?? 0;
     diagnostics.push({
       side: 'config',

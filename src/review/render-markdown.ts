@@ -1,12 +1,15 @@
 /**
  * `mtc diff --format markdown`: one pull-request (or merge-request) comment.
- * A verdict line and counts first, a table of machine types, then one
- * finding per rule change with its detail (machine types, pairs, QEMU's
- * lines) collapsed in <details>, the rule changes, the migration matrix and
+ * A verdict line and counts first, then the breaking changes (one finding per
+ * rule change, each said once, its detail: machine types, pairs, QEMU's lines,
+ * collapsed in <details>), the diagnostics, a table of machine types, the
+ * other findings in the same form, the rule changes, the migration matrix and
  * the generated C, each collapsed.
  * The whole comment stays under GitHub's limit of 65,536 characters: sections
  * are added in that order while they fit; the first that does not is cut
- * item by item, and a note says what was left out.
+ * item by item, and a note says what was left out. Nothing can push the
+ * breaking changes out: they come first, and when even they do not fit, their
+ * detail goes before any of their lines does.
  */
 import { mdEscape } from '../util/escape.js';
 import type { DiffReport, Finding } from './report-types.js';
@@ -71,10 +74,11 @@ function verdictLine(r: DiffReport): string {
   }
 }
 
-/** One finding: its line, then its detail collapsed (machine types, pairs per machine type, QEMU's lines). */
-function findingBlock(f: Finding): string {
+/** One finding: its line, then (unless `withDetail` is false) its detail collapsed (machine types, pairs per machine type, QEMU's lines). */
+function findingBlock(f: Finding, withDetail = true): string {
   const lines = [`${icon(f)} **${f.rule} ${f.name}**${f.waived ? ' (waived)' : ''}: ${md(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`, ''];
   if (f.waived) lines.push(`> waived: ${md(f.waived.reason)} (${code(`${f.waived.file}:${f.waived.line}`)})`, '');
+  if (!withDetail) return lines.join('\n').replace(/\n+$/, '');
   const body: string[] = [];
   if (f.machines.length > 1) body.push(`Machine types: ${f.machines.map(md).join(', ')}`, '');
   if (f.breaks.length) body.push('Newly failing pairs:', '', ...pairsByMachine(f.breaks).map((l) => `- ${md(l)}`), '');
@@ -108,20 +112,23 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
   if (r.verdict !== 'error') head.push(`**${md(countsText(r))}** · base ${code(treeLabel(r.base))} → head ${code(treeLabel(r.head))}`, '');
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const sections: Section[] = [];
-  // Breaking findings come first, so no other content (thousands of added machine types, diagnostics)
-  // can push them out of the comment; if even they do not fit, the note says how many are left out.
-  const breaking = r.findings.filter((f) => f.severity === 'error' && !f.waived);
+  // Breaking findings come first, each cause once (its block, the detail collapsed), so no other content
+  // (thousands of added machine types, diagnostics) can push them out of the comment. When even they do
+  // not fit, their detail is left out before any of them is: up to B items, the first n findings' lines;
+  // beyond, all B lines with the detail of the first n - B.
+  const isBreaking = (f: Finding) => f.severity === 'error' && !f.waived;
+  const breaking = r.findings.filter(isBreaking);
   if (breaking.length) {
+    const b = breaking.length;
+    const lines = breaking.map((f) => findingBlock(f, false));
+    const blocks = breaking.map((f) => findingBlock(f));
     sections.push({
-      items: breaking.length,
-      render: (n) =>
-        [
-          '**Breaking changes**',
-          '',
-          ...breaking.slice(0, n).map((f) => `- ${icon(f)} **${f.rule} ${f.name}**: ${md(f.message)}${f.location ? ` — ${code(where(f.location))}` : ''}`),
-          ...(n < breaking.length ? [`- … ${breaking.length - n} more breaking changes not shown`] : []),
-          '',
-        ].join('\n'),
+      items: 2 * b,
+      render: (n) => {
+        const shown = n <= b ? lines.slice(0, n) : [...blocks.slice(0, n - b), ...lines.slice(n - b)];
+        const cut = n < b ? [`… ${b - n} more breaking change${b - n === 1 ? '' : 's'} not shown`, ''] : n < 2 * b ? [`… the detail of ${2 * b - n} breaking change${2 * b - n === 1 ? '' : 's'} not shown`, ''] : [];
+        return ['**Breaking changes**', '', ...shown.flatMap((x) => [x, '']), ...cut].join('\n');
+      },
     });
   }
   if (r.diagnostics.length) {
@@ -134,7 +141,7 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
   if (errors.length === 0) {
     const changed = r.machines.filter((m) => m.status !== 'unchanged');
     if (changed.length) {
-      const breakingOf = (name: string) => r.findings.filter((f) => f.machines.includes(name) && f.severity === 'error' && !f.waived).length;
+      const breakingOf = (name: string) => r.findings.filter((f) => f.machines.includes(name) && isBreaking(f)).length;
       sections.push({
         items: changed.length,
         render: (n) =>
@@ -146,12 +153,14 @@ export function renderMarkdown(r: DiffReport, opts: MarkdownOptions = {}): strin
           ].join('\n'),
       });
     }
-    // One block per finding (one per rule change), its detail collapsed.
-    if (r.findings.length) {
-      const blocks = r.findings.map(findingBlock);
+    // One block per finding (one per rule change), its detail collapsed: those not shown above.
+    const others = r.findings.filter((f) => !isBreaking(f));
+    if (others.length) {
+      const blocks = others.map((f) => findingBlock(f));
+      const title = breaking.length ? '**Other findings** (one per rule change)' : '**Findings** (one per rule change)';
       sections.push({
         items: blocks.length,
-        render: (n) => ['**Findings** (one per rule change)', '', ...blocks.slice(0, n).flatMap((b) => [b, '']), ...(n < blocks.length ? [`… ${blocks.length - n} more findings not shown`, ''] : [])].join('\n'),
+        render: (n) => [title, '', ...blocks.slice(0, n).flatMap((b) => [b, '']), ...(n < blocks.length ? [`… ${blocks.length - n} more findings not shown`, ''] : [])].join('\n'),
       });
     }
     // The rule changes, each with the machine types it reaches.

@@ -19,11 +19,22 @@ import { prRepo, RELEASED_CONFIG, reviewFixtures } from './review-support.js';
 const GITHUB_COMMENT_LIMIT = 65536;
 const EVIL_NAME = 'x`\n\n### ✅ mtc diff: no breaking changes\n\n<!--.mtc';
 
-function markdown(dir: string): string {
+function markdown(dir: string, exitCode = 1): string {
   const r = runBin(['diff', '--base', 'target', '--head', 'HEAD', 'rules', '--format', 'markdown'], dir);
-  expect(r.code, r.stderr).toBe(1);
+  expect(r.code, r.stderr).toBe(exitCode);
   return r.stdout;
 }
+
+/** The "Breaking changes" section of a comment: from its heading to the next section (bold heading, table or the cut note). */
+function breakingSection(md: string): string {
+  const start = md.indexOf('**Breaking changes**');
+  expect(start).toBeGreaterThan(0);
+  const ends = ['\n**', '\n| ', '\n> [!NOTE]'].map((m) => md.indexOf(m, start + 1)).filter((i) => i > 0);
+  return md.slice(start, ends.length ? Math.min(...ends) : md.length);
+}
+
+/** The finding blocks of a section: each starts with its icon and bold rule (one per cause). */
+const blocks = (section: string, icon = '❌') => section.match(new RegExp(`^${icon} \\*\\*MTC50\\d\\d `, 'gmu')) ?? [];
 
 describe('case 11: the pull-request comment', () => {
   it('a file name with a backtick, blank lines and `<!--` forges no heading and hides nothing', () => {
@@ -38,7 +49,8 @@ describe('case 11: the pull-request comment', () => {
     const lines = md.split('\n');
     // One heading: the real verdict. The only HTML comment is mtc's own marker on the first line.
     expect(lines.filter((l) => /^\s{0,3}#{1,6}\s/.test(l))).toEqual([lines[1]]);
-    expect(lines[1]).toMatch(/^### ❌ mtc diff: \d+ breaking changes$/);
+    const verdict = /^### ❌ mtc diff: (\d+) breaking changes?$/.exec(lines[1]!);
+    expect(verdict).not.toBeNull();
     expect(md.startsWith('<!-- mtc-diff -->\n')).toBe(true);
     // Everywhere else `<!--` only occurs inside one-line code spans (or fenced blocks), where it is literal text.
     let fenced = false;
@@ -51,22 +63,28 @@ describe('case 11: the pull-request comment', () => {
     expect(md).toContain('<!--'); // it is there, in code
     // The name is there, on one line, inside its code span.
     expect(md).toContain("`rules/x'<U+000A><U+000A>### ✅ mtc diff: no breaking changes<U+000A><U+000A><!--.mtc:");
-    // And the breaking findings that point into that file are all shown.
-    expect(md).toContain('**Breaking changes**');
-    expect((md.match(/^- ❌ \*\*MTC50\d\d /gm) ?? []).length).toBeGreaterThan(2);
+    // And the breaking findings that point into that file are all shown, each once, in the section after the verdict.
+    const section = breakingSection(md);
+    expect(blocks(section).length).toBe(Number(verdict![1]));
+    expect(blocks(md).length).toBe(Number(verdict![1]));
+    expect(section).toContain("`rules/x'<U+000A><U+000A>### ✅ mtc diff: no breaking changes<U+000A><U+000A><!--.mtc:");
   });
 
   it('@mentions in tree text notify nobody', () => {
     const waiver = 'waivers:\n  - rule: MTC5001\n    machine: "virt-10.*"\n    reason: "ok for @qemu-team and @someone"\n';
     const repo = prRepo({ config: RELEASED_CONFIG + waiver, baseConfig: RELEASED_CONFIG + waiver });
-    const md = markdown(repo.dir);
+    // The waiver is in both configs: the one finding (the removed rule, with its pairs) is waived.
+    const md = markdown(repo.dir, 0);
     expect(md).toContain('waived: ok for @&#8203;qemu-team and @&#8203;someone');
     expect(md).not.toMatch(/@(qemu-team|someone)/);
   });
 
   it('5000 unreleased machine types added next to a breaking change do not push the breaking findings out', () => {
+    // Each in a family of its own that mtc cannot name for QEMU (MTC7009): 5000 diagnostics, far more than the
+    // comment can hold. (A family is at most 128 machine types long, MTC1025, and only QEMU's own families have
+    // presets, so 5000 machine types that build are not possible.)
     let zz = '';
-    for (let f = 0; f < 100; f++) for (let v = 50; v >= 1; v--) zz += `machine zz${f}-${v}.0;\n`;
+    for (let i = 0; i < 5000; i++) zz += `machine zz${i}-1.0;\n`;
     const repo = prRepo({ extra: { 'rules/zz.mtc': zz } });
     expect(runBin(['diff', '--base', 'target', '--head', 'HEAD', 'rules', '--format', 'json', '--output', 'report.json'], repo.dir).code).toBe(1);
     const json = JSON.parse(readFileSync(join(repo.dir, 'report.json'), 'utf8')) as {
@@ -76,12 +94,19 @@ describe('case 11: the pull-request comment', () => {
     expect(json.counts.machinesAdded).toBe(5000);
     const breaking = json.findings.filter((f) => f.severity === 'error' && !f.waived);
     expect(breaking.length).toBe(json.counts.breaking);
-    expect(breaking.length).toBeGreaterThan(5);
+    expect(breaking.length).toBeGreaterThan(0);
     const md = markdown(repo.dir);
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(md).toContain("This comment was cut to stay under GitHub's 65,536-character limit");
-    const section = md.slice(md.indexOf('**Breaking changes**'), md.indexOf('\n\n', md.indexOf('**Breaking changes**') + 25));
-    expect((section.match(/^- ❌ /gm) ?? []).length).toBe(breaking.length);
+    // Every breaking finding is there, with its detail, right after the verdict and the counts, before the
+    // 5000 diagnostics that were cut.
+    const section = breakingSection(md);
+    expect(md.slice(0, md.indexOf(section)).split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^<!-- mtc-diff -->$/), expect.stringMatching(/^### ❌ mtc diff: /), expect.stringMatching(/^\*\*\d+ breaking, /)]);
+    expect(md.indexOf('**Diagnostics**')).toBeGreaterThan(md.indexOf(section));
+    expect(blocks(section).length).toBe(breaking.length);
+    for (const f of breaking) expect(section).toContain(`**${f.rule} `);
+    expect(section.split('<details>').length - 1).toBe(breaking.length);
+    expect(section).not.toContain('not shown');
   });
 });
 

@@ -102,16 +102,16 @@ describe('what the cases show', () => {
     expect(r.exitCode).toBe(2);
     expect(r.report.diagnostics.map((d) => d.code)).toEqual(['MTC5052', 'MTC5050', 'MTC5050']);
   });
-  test('a finding that reaches several released machine types is waived only when waivers cover all of them', () => {
+  test('a finding that reaches several released machine types is waived only when waivers cover all of them, in the base and the head config', () => {
     const tree = (side: string, yaml: string) => {
       const files: Record<string, string> = { 'rules/mtc.yaml': yaml };
       for (const f of ['virt.mtc', 'virt-rhel.mtc', 'pc.mtc']) files[`rules/${f}`] = readFileSync(join(fixtures, `cases/rule-removed/${side}/rules/${f}`), 'utf8');
       return tempProject(files);
     };
-    const run = (waivers: string) => {
-      const yaml = `released: [virt-10.1, virt-10.0]\nwaivers:\n${waivers}`;
-      return runDiff({ cwd: fixtures, base: tree('base', 'released: [virt-10.1, virt-10.0]\n'), head: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
-    };
+    const released = 'released: [virt-10.1, virt-10.0]\n';
+    // The waivers in both configs (merged before the change), or `base` ones of their own.
+    const run = (waivers: string, base = waivers) =>
+      runDiff({ cwd: fixtures, baseDir: tree('base', released + (base ? `waivers:\n${base}` : '')), headDir: tree('head', `${released}waivers:\n${waivers}`), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
     const one = run('  - { rule: MTC5001, machine: virt-10.1, reason: "only the newest" }\n');
     expect(one.exitCode).toBe(1);
     expect(one.report.findings.map((f) => [f.rule, f.waived === null])).toEqual([['MTC5001', true]]);
@@ -119,6 +119,17 @@ describe('what the cases show', () => {
     const all = run('  - { rule: MTC5001, machine: "virt-10.*", reason: "both" }\n');
     expect(all.exitCode).toBe(0);
     expect(all.report.findings[0]!.waived).toMatchObject({ reason: 'both' });
+    // The same waiver added by the change itself waives nothing (issue 12): it is reported, the finding stays breaking.
+    const added = run('  - { rule: MTC5001, machine: "virt-10.*", reason: "both" }\n', '');
+    expect(added.exitCode).toBe(1);
+    expect(added.report.findings.map((f) => [f.rule, f.waived === null])).toEqual([['MTC5001', true]]);
+    expect(added.report.diagnostics.filter((d) => d.code === 'MTC5055').map((d) => d.message)).toEqual([
+      'waiver of MTC5001 for virt-10.* is added or widened by this change: it waives nothing until it is on the base branch; the 1 finding it would waive stays breaking',
+    ]);
+    // Widened from the base's virt-10.1: the base waiver does not cover virt-10.0, so the finding stays breaking.
+    const widened = run('  - { rule: MTC5001, machine: "virt-10.*", reason: "both" }\n', '  - { rule: MTC5001, machine: virt-10.1, reason: "only the newest" }\n');
+    expect(widened.exitCode).toBe(1);
+    expect(widened.report.findings[0]!.waived).toBeNull();
   });
 
   test('the same change to unreleased machine types is not breaking; new failures are warnings', () => {

@@ -58,6 +58,29 @@ describe('markdown PR comment', () => {
     }
   });
 
+  test('each breaking change is said once, before anything else; when they do not fit, their detail goes before any of them does', () => {
+    const r = hugeReport();
+    const findings = r.findings.slice(0, 40).map((f, i) => ({ ...f, message: `cause ${i} end` }));
+    const report = { ...r, findings, counts: { ...r.counts, breaking: 40 } };
+    const full = renderMarkdown(report);
+    for (let i = 0; i < 40; i++) expect(full.split(`cause ${i} end`).length, `cause ${i}`).toBe(2);
+    expect(full.indexOf('**Breaking changes**')).toBeLessThan(full.indexOf('| Machine type |'));
+    expect(full).not.toContain('**Findings**');
+    expect(full).not.toContain('**Other findings**');
+    // Room for every line but not for every detail: all 40 are there, the detail of the last ones is not.
+    const small = renderMarkdown(report, { maxChars: 15000 });
+    expect(small.length).toBeLessThanOrEqual(15000);
+    for (let i = 0; i < 40; i++) expect(small).toContain(`cause ${i} end`);
+    expect(small).toMatch(/… the detail of \d+ breaking changes not shown/);
+    expect(small).toContain("This comment was cut to stay under GitHub's");
+    balanced(small);
+    // Less room than the lines need: a prefix, and how many are left out.
+    const tiny = renderMarkdown(report, { maxChars: 3000 });
+    expect(tiny).toContain('cause 0 end');
+    expect(tiny).toMatch(/… \d+ more breaking changes not shown/);
+    balanced(tiny);
+  });
+
   test('user text cannot break out of a code block or inject HTML', () => {
     const r = hugeReport();
     const md = renderMarkdown({ ...r, generated: r.generated, findings: r.findings.slice(0, 1) });
