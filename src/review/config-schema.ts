@@ -24,7 +24,7 @@ export const reviewConfigSchema = {
       "description": "Per machine family: the preset that names its machine types and C functions (`upstream`: virt, pc-q35, pc-i440fx; `rhel`: virt-rhel), and the QEMU versions its rules are for (`>=11.1`); with another QEMU the family is left out, with a note.",
       "type": "object",
       "maxProperties": 100,
-      "propertyNames": { "pattern": "^[a-z][a-z0-9.-]{0,63}$" },
+      "propertyNames": { "pattern": "^[a-z][a-z0-9._-]{0,63}$" },
       "additionalProperties": {
         "type": "object",
         "additionalProperties": false,

@@ -234,7 +234,9 @@ export function runDiff(opts: DiffOptions): DiffResult {
   for (const x of base.diagnostics.map((d) => toReportDiagnostic(d, 'base', baseTree.prefix))) diagnostics.push(x);
   for (const x of head.diagnostics.map((d) => toReportDiagnostic(d, 'head', headTree.prefix))) diagnostics.push(x);
   const baseBroken = !base.model || base.configDiagnostics.some((d) => d.severity === 'error');
-  const headBroken = !head.model || head.configDiagnostics.some((d) => d.severity === 'error');
+  // A head that `mtc build` would refuse fails the gate, whatever it changes; a base with errors of
+  // its own (older rules under a stricter mtc) is still compared when it has a model.
+  const headBroken = !head.model || head.configDiagnostics.some((d) => d.severity === 'error') || head.diagnostics.some((d) => d.severity === 'error');
   if (baseBroken || headBroken) {
     const which = [baseBroken ? 'base' : '', headBroken ? 'head' : ''].filter(Boolean).join(' and ');
     diagnostics.unshift({ side: baseBroken ? 'base' : 'head', code: reviewCodes.MTC5052.code, severity: 'error', message: `the ${which} tree has errors; nothing was compared`, location: null });

@@ -72,3 +72,23 @@ describe('examples/github-workflow.yml', () => {
     expect(runs).toContain('--format markdown');
   });
 });
+
+describe('a head that `mtc build` would refuse fails the gate', () => {
+  test('a family the head cannot name (MTC7009) is MTC5052, exit 1, not "no breaking changes"', async () => {
+    const { mkdtempSync, cpSync, appendFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runBin } = await import('../support/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'mtc-gate-'));
+    cpSync('examples/x-mig-series', join(dir, 'base'), { recursive: true });
+    cpSync('examples/x-mig-series', join(dir, 'head'), { recursive: true });
+    appendFileSync(join(dir, 'head', 'virt.mtc'), '\nmachine foo-1.0;\n');
+    const r = runBin(['diff', '--base-dir', join(dir, 'base'), '--head-dir', join(dir, 'head'), '.']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error[MTC5052] (head): the head tree has errors; nothing was compared');
+    expect(r.stdout).toContain('error[MTC7009] (head)');
+    // Without the bad family the same trees compare clean (the test above can fail).
+    const ok = runBin(['diff', '--base-dir', join(dir, 'base'), '--head-dir', join(dir, 'base'), '.']);
+    expect(ok.code).toBe(0);
+  });
+});
