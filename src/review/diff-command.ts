@@ -4,6 +4,7 @@ import { renderHuman, useColor } from '../diagnostics/render.js';
 import { loadCatalog } from '../catalog/index.js';
 import type { DiffCommandOptions } from '../cli/commands/diff.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
+import { findBuiltinVersion } from '../qemu/builtin.js';
 import { UsageError, reportUsage } from '../cli/report.js';
 import { runDiff } from './diff.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -38,7 +39,14 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
     if (opts.base === undefined && opts.baseDir === undefined) throw new UsageError('give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
     if (opts.base !== undefined && opts.baseDir !== undefined) throw new UsageError('give --base (a git revision) or --base-dir (a directory), not both');
     if (opts.head !== undefined && opts.headDir !== undefined) throw new UsageError('give --head (a git revision) or --head-dir (a directory), not both');
-    if (opts.qemu !== undefined && opts.qemu !== '10.2' && opts.qemu !== '11.0') throw new UsageError(`--qemu must be 10.2 or 11.0, not \`${opts.qemu}\``);
+    if (opts.qemu !== undefined && !findBuiltinVersion(opts.qemu) && opts.qemu !== '11.0')
+      throw new UsageError(`--qemu takes a QEMU mtc knows (10.0, 10.2, 11.0, 11.1, or an exact built-in version), not \`${opts.qemu}\``);
+    // Built-in profiles for the checks; the matrix keeps its two destination models until the release profiles replace them.
+    const generation = opts.qemu === undefined ? '10.2' : Number(opts.qemu.split('.')[0]) >= 11 ? '11.0' : '10.2';
+    const qemuSelection = {
+      ...(opts.qemu !== undefined && findBuiltinVersion(opts.qemu) ? { qemu: opts.qemu } : {}),
+      ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}),
+    };
     const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
     if (diagnostics.some((d) => d.severity === 'error')) {
       for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
@@ -53,7 +61,8 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       paths,
       ...(opts.config !== undefined ? { config: opts.config } : {}),
       ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),
-      qemu: (opts.qemu ?? '10.2') as '10.2' | '11.0',
+      qemu: generation,
+      qemuSelection,
       catalog,
       defaultTarget: parseTarget(opts.target),
       limits: limitsFrom(opts),

@@ -10,6 +10,8 @@ import type { Catalog } from '../catalog/types.js';
 import { compile } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { generate } from '../emit/build.js';
+import { QEMU_EXTRA } from '../qemu/context.js';
+import { selectQemu, type QemuSelection } from '../qemu/select.js';
 import { nodeFileSystem, type FileSystem } from '../resolve/load.js';
 import type { CTarget, Model } from '../resolve/model.js';
 import { machinesFromDocument } from '../simulate/document.js';
@@ -50,6 +52,8 @@ export interface DiffOptions {
   /** Or the hosts themselves (tests). */
   readonly hostModels?: readonly HostModel[];
   readonly qemu?: QemuGeneration;
+  /** The QEMU both trees are checked against (`--qemu`, a built-in profile, or `--qemu-tree`); default: each tree's mtc.yaml `qemu:`. */
+  readonly qemuSelection?: QemuSelection;
   readonly catalog: Catalog;
   readonly defaultTarget?: CTarget;
   readonly limits?: Limits;
@@ -161,10 +165,14 @@ function compileTree(tree: RuleTree, opts: DiffOptions): Compiled {
     config = { ...r.config, waivers: r.config.waivers.map((w) => ({ ...w, file: joinPrefix(tree.prefix, w.file) })) };
     for (const x of r.diagnostics) configDiagnostics.push(x);
   }
-  const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits });
+  // The QEMU of the checks: the command line's, else the tree's own `qemu:` (a built-in profile; the
+  // tree under review can name one, never a path on the runner).
+  const qemu = selectQemu(opts.qemuSelection ?? {}, { ...(config.file ? { file: config.file } : {}), ...(config.qemu !== undefined ? { qemu: config.qemu } : {}), families: config.families ?? new Map() });
+  for (const d of qemu.diagnostics) configDiagnostics.push(d);
+  const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits, extras: new Map([[QEMU_EXTRA, qemu.context]]) });
   const diagnostics = result.diagnostics.filter((d) => d.severity !== 'note');
   if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) return { files: new Map(), machines: [], diagnostics, config, configDiagnostics };
-  const gen = generate(result.model);
+  const gen = generate(result.model, { qemu: qemu.context });
   for (const x of gen.diagnostics) diagnostics.push(x);
   const doc = gen.files.get('mtc-build.json');
   const machines = doc ? machinesFromDocument(JSON.parse(doc)) : [];

@@ -11,6 +11,7 @@ export interface DiffCommandOptions extends RuleTreeOptions {
   readonly config?: string;
   readonly hosts?: string[];
   readonly qemu?: string;
+  readonly qemuTree?: string;
   readonly output?: string;
 }
 
@@ -36,7 +37,8 @@ export function register(program: Command, setExit: SetExit): void {
         '--hosts <path...>',
         'host profile files or directories for the migration matrix (default: `hosts:` of the config, else the built-in profiles)',
       )
-      .option('--qemu <version>', 'destination QEMU generation for KVM hosts: 10.2 or 11.0', '10.2')
+      .option('--qemu <version>', 'the QEMU both trees are checked against (a built-in profile: 10.0, 10.2, 11.1; default: `qemu:` of each tree\'s mtc.yaml) and the destination QEMU of the matrix (10.2 or older: the 10.2 model; 11.0 or newer: the 11.0 model; default 10.2)')
+      .option('--qemu-tree <dir>', 'check both trees against the QEMU source tree DIR, read now')
       .option('-o, --output <file>', 'write the report to FILE instead of standard output'),
   ).action(async (paths: string[], opts: DiffCommandOptions) => {
     const impl = await import('../../review/diff-command.js');
