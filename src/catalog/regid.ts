@@ -186,8 +186,10 @@ function decodeAarch32(id: bigint): DecodedId | undefined {
     opc1: (v >>> 3) & 0xf,
     opc2: v & 7,
   };
-  if (fields.is64 !== (size === KVM_REG_SIZE_U64)) return undefined;
-  return { class: 'aarch32', fields };
+  // cpreg_to_kvm_id() (target/arm/cpregs.h) moves the 64-bit flag of a QEMU
+  // cpreg id into the KVM size field and clears bit 15 from the index.
+  if (fields.is64) return undefined;
+  return { class: 'aarch32', fields: { ...fields, is64: size === KVM_REG_SIZE_U64 } };
 }
 
 export function encodeId(d: DecodedId): bigint {
@@ -216,7 +218,7 @@ export function encodeId(d: DecodedId): bigint {
       const v =
         ((f.ns ? 1 : 0) * 2 ** 29) +
         (checkRange(f.cp, 15, 'cp') << 16) +
-        ((f.is64 ? 1 : 0) << 15) +
+        // The 64-bit flag lives in the KVM size field, not in bit 15 (cpreg_to_kvm_id(), target/arm/cpregs.h).
         (checkRange(f.crn, 15, 'crn') << 11) +
         (checkRange(f.crm, 15, 'crm') << 7) +
         (checkRange(f.opc1, 15, 'opc1') << 3) +
@@ -256,10 +258,11 @@ export function qemuName(id: bigint): string {
       return `fw reg ${d.index}`;
     case 'fw-bmap':
       return `fw feat reg ${d.index}`;
+    // QEMU prints these with %PRIx64: hex, no 0x (target/arm/kvm.c:983-985 of 11.1.1, :920- of 10.2.2).
     case 'core':
-      return `core reg ${idHex(id)}`;
+      return `core reg ${id.toString(16)}`;
     case 'demux':
-      return `demuxed reg ${idHex(id)}`;
+      return `demuxed reg ${id.toString(16)}`;
     case 'sve':
       if (d.kind === 'vls') return 'SVE VLS';
       if (d.kind === 'zreg') return `SVE zreg n:${d.n} slice:${d.slice}`;
