@@ -32,6 +32,8 @@ export interface HostProfile {
   readonly remove: readonly string[];
   /** A captured list (names or hex ids): used as is, the history is not consulted. */
   readonly registers?: readonly string[];
+  /** `mtc capture`: the value the host sent for each captured id (hex id → hex value). */
+  readonly values?: Readonly<Record<string, string>>;
   /** File it came from (`builtin:<name>` for shipped ones). */
   readonly source?: string;
 }
@@ -79,6 +81,7 @@ export function profileFromData(d: ProfileData, source: string): HostProfile {
   if (kernel !== undefined) p.kernel = kernel;
   if (flavour !== undefined) p.flavour = flavour;
   if (d.qemu !== undefined) p.qemu = d.qemu;
+  if (d.values !== undefined) p.values = d.values;
   if (d.cpu) {
     const cpu: { name?: string; midr: number; revidr?: number; aidr?: number } = { midr: u32(d.cpu.midr)! };
     if (d.cpu.name !== undefined) cpu.name = d.cpu.name;
@@ -113,8 +116,10 @@ export function registerList(profile: HostProfile, catalog: Catalog, history: Ke
     const q = profile.qemu;
     for (const [id, t] of c.tcg) {
       if (q === undefined) continue;
-      if (t.qemu_since && compareVersions(q, t.qemu_since) < 0) continue;
-      if (t.qemu_until && compareVersions(q, t.qemu_until) > 0) continue;
+      // `qemu_until: "11.0"` covers every 11.0.x: compare as many parts as the bound has.
+      const cut = (v: string, bound: string) => v.split('.').slice(0, bound.split('.').length).join('.');
+      if (t.qemu_since && compareVersions(cut(q, t.qemu_since), t.qemu_since) < 0) continue;
+      if (t.qemu_until && compareVersions(cut(q, t.qemu_until), t.qemu_until) > 0) continue;
       out.add(id);
     }
   } else {

@@ -11,20 +11,24 @@ import { parse } from 'yaml';
 import { decodeId, qemuName } from '../catalog/regid.js';
 import { packageRootUrl } from '../util/package-root.js';
 
-export type Walk = 'local-end' | 'first-unexpected' | 'full';
+export type Walk = 'local-end' | 'report-all' | 'full';
 export type NameScheme = 'none' | 'kvm-10.2' | 'kvm-11.1';
 
 export interface ReleaseMessages {
   readonly lengthFail: readonly string[];
   readonly missing: string | null;
   readonly unexpected: string | null;
+  /** A refused KVM_SET_ONE_REG of a migrated value (the identity registers before Linux 6.15). */
+  readonly setRegister: string | null;
   readonly postLoadFail: readonly string[];
 }
 
 export interface RefusedStream {
+  /** Source releases from this one on. */
   readonly from: string;
-  readonly line: string;
   readonly why: string;
+  /** What real runs printed, per `-cpu` pair (`cortex-a57 -> max`): the failure is certain, its lines depend on the CPUs. */
+  readonly seen: readonly { readonly cpus: string; readonly lines: readonly string[] }[];
 }
 
 export interface ReleaseModel {
@@ -36,6 +40,8 @@ export interface ReleaseModel {
   readonly cite: readonly string[];
   /** VMSTATE_INT32_POSITIVE_LE on cpreg_vmstate_array_len: a longer incoming list fails before any index is compared. */
   readonly lengthCheck: boolean;
+  /** How much longer than the local list the incoming one may be (the series' 10 anomalies); 0 otherwise. */
+  readonly lengthSlack: number;
   readonly walk: Walk;
   readonly interfaces: { readonly xmig: boolean; readonly tolerances: boolean };
   /** 11.1.1: `fail = handle_cpreg_only_in_incoming_stream()`, so only the last unexpected register decides. */
@@ -68,7 +74,7 @@ function release(x: unknown, i: number): ReleaseModel {
   const strs = (v: unknown, k: string) => (Array.isArray(v) && v.every((e) => typeof e === 'string') ? (v as string[]) : fail(`release ${i}: \`${k}\` must be a list of strings`));
   const m = (r.messages ?? fail(`release ${i}: no messages`)) as Record<string, unknown>;
   const walk = str('walk');
-  if (walk !== 'local-end' && walk !== 'first-unexpected' && walk !== 'full') fail(`release ${i}: unknown walk \`${walk}\``);
+  if (walk !== 'local-end' && walk !== 'report-all' && walk !== 'full') fail(`release ${i}: unknown walk \`${walk}\``);
   const names = str('names');
   if (names !== 'none' && names !== 'kvm-10.2' && names !== 'kvm-11.1') fail(`release ${i}: unknown names \`${names}\``);
   const ifs = (r.interfaces ?? {}) as Record<string, unknown>;
@@ -79,6 +85,7 @@ function release(x: unknown, i: number): ReleaseModel {
     verified: bool('verified'),
     cite: strs(r.cite, 'cite'),
     lengthCheck: bool('lengthCheck'),
+    lengthSlack: typeof r.lengthSlack === 'number' ? r.lengthSlack : 0,
     walk,
     interfaces: { xmig: ifs.xmig === true, tolerances: ifs.tolerances === true },
     assignBug: bool('assignBug'),
@@ -88,6 +95,7 @@ function release(x: unknown, i: number): ReleaseModel {
       lengthFail: strs(m.lengthFail, 'messages.lengthFail'),
       missing: typeof m.missing === 'string' ? m.missing : null,
       unexpected: typeof m.unexpected === 'string' ? m.unexpected : null,
+      setRegister: typeof m.setRegister === 'string' ? m.setRegister : null,
       postLoadFail: strs(m.postLoadFail, 'messages.postLoadFail'),
     },
     ...opt('traceUnexpected'),
@@ -96,7 +104,15 @@ function release(x: unknown, i: number): ReleaseModel {
     loadsStreamsOf: strs(r.loadsStreamsOf, 'loadsStreamsOf'),
     refusedStreams: ((r.refusedStreams as unknown[] | undefined) ?? []).map((e) => {
       const o = e as Record<string, unknown>;
-      return { from: String(o.from), line: String(o.line), why: String(o.why) };
+      const seen = Array.isArray(o.seen) ? o.seen : fail(`release ${i}: refusedStreams needs \`seen\``);
+      return {
+        from: String(o.from),
+        why: String(o.why),
+        seen: seen.map((x) => {
+          const e = x as Record<string, unknown>;
+          return { cpus: String(e.cpus), lines: strs(e.lines, 'refusedStreams.seen.lines') };
+        }),
+      };
     }),
   } as ReleaseModel;
 }

@@ -116,6 +116,12 @@ export const reviewCodes = codeTable({
     summary: 'A `released:` entry matches no machine type of either tree',
     docs: 'Check the spelling of the machine type (`virt-10.1`, `virt-rhel9.*`); a pattern that matches nothing protects nothing.',
   },
+  MTC5058: {
+    name: 'matrix-release-changed',
+    severity: 'warning',
+    summary: 'The change sets other QEMU releases for the migration matrix; the base\'s are used',
+    docs: 'The releases of the matrix come from `simulate:` (else `qemu:`) of the base configuration, the trusted side: a change cannot move the matrix to a QEMU release where its newly failing pairs pass. The head\'s setting takes effect once it is merged; to see its matrix now, run `mtc diff --qemu RELEASE` (or `--from-qemu`/`--to-qemu`).',
+  },
   MTC5057: {
     name: 'gitlab-api-error',
     severity: 'error',

@@ -20,6 +20,16 @@ export const reviewConfigSchema = {
       "type": "string",
       "pattern": "^[0-9]{1,4}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"
     },
+    "simulate": {
+      "description": "The QEMU releases of the migration matrix `mtc diff` computes (catalog/qemu/releases.yaml: `10.0`, `10.2`, `x-mig-series`, `11.0`, `11.1`; a tree version such as `11.1.1` names its release). Read from the base tree, the trusted side (MTC5058 when the head sets others). Default: the release of `qemu:`, else the newest. `--qemu`, `--from-qemu` and `--to-qemu` override it.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "qemu": { "description": "Both ends of KVM pairs.", "type": "string", "pattern": "^(?:[0-9]{1,4}\\.[0-9]{1,4}(?:\\.[0-9]{1,4})?|x-mig-series)$" },
+        "from-qemu": { "description": "KVM sources (default: `qemu`).", "type": "string", "pattern": "^(?:[0-9]{1,4}\\.[0-9]{1,4}(?:\\.[0-9]{1,4})?|x-mig-series)$" },
+        "to-qemu": { "description": "KVM destinations (default: `qemu`).", "type": "string", "pattern": "^(?:[0-9]{1,4}\\.[0-9]{1,4}(?:\\.[0-9]{1,4})?|x-mig-series)$" }
+      }
+    },
     "families": {
       "description": "Per machine family: the preset that names its machine types and C functions (`upstream`: virt, pc-q35, pc-i440fx; `rhel`: virt-rhel), and the QEMU versions its rules are for (`>=11.1`); with another QEMU the family is left out, with a note.",
       "type": "object",

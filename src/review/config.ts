@@ -32,6 +32,8 @@ export interface ReviewConfig {
   readonly waivers: readonly Waiver[];
   /** `qemu:`, the QEMU the rules are for by default. */
   readonly qemu?: string;
+  /** `simulate:`, the QEMU releases of `mtc diff`'s migration matrix. */
+  readonly simulate?: { readonly qemu?: string; readonly fromQemu?: string; readonly toQemu?: string };
   /** `families:`, with the line of each entry. */
   readonly families?: ReadonlyMap<string, import('../qemu/families.js').FamilyConfig>;
 }
@@ -105,6 +107,7 @@ export function parseConfigText(text: string, display: string): { config: Review
     hosts?: string[];
     waivers?: { rule: string; machine: string; subject?: string; reason: string }[];
     qemu?: string;
+    simulate?: { qemu?: string; 'from-qemu'?: string; 'to-qemu'?: string };
     families?: Record<string, import('../qemu/families.js').FamilyConfig>;
   };
   const diagnostics: Diagnostic[] = [];
@@ -145,7 +148,11 @@ export function parseConfigText(text: string, display: string): { config: Review
     families.set(name, { ...f, ...(line !== undefined ? { line } : {}) });
   }
   return {
-    config: { file: display, released: v.released ?? [], hosts: v.hosts ?? [], waivers, ...(v.qemu !== undefined ? { qemu: v.qemu } : {}), families },
+    config: { file: display, released: v.released ?? [], hosts: v.hosts ?? [], waivers, ...(v.qemu !== undefined ? { qemu: v.qemu } : {}), ...(v.simulate !== undefined ? { simulate: simulateOf(v.simulate) } : {}), families },
     diagnostics,
   };
+}
+
+function simulateOf(s: { qemu?: string; 'from-qemu'?: string; 'to-qemu'?: string }): NonNullable<ReviewConfig['simulate']> {
+  return { ...(s.qemu !== undefined ? { qemu: s.qemu } : {}), ...(s['from-qemu'] !== undefined ? { fromQemu: s['from-qemu'] } : {}), ...(s['to-qemu'] !== undefined ? { toQemu: s['to-qemu'] } : {}) };
 }

@@ -5,6 +5,7 @@ import { loadCatalog } from '../catalog/index.js';
 import type { DiffCommandOptions } from '../cli/commands/diff.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { findBuiltinVersion } from '../qemu/builtin.js';
+import { releasesFrom } from '../simulate/command.js';
 import { UsageError, reportUsage } from '../cli/report.js';
 import { runDiff } from './diff.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -39,10 +40,16 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
     if (opts.base === undefined && opts.baseDir === undefined) throw new UsageError('give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
     if (opts.base !== undefined && opts.baseDir !== undefined) throw new UsageError('give --base (a git revision) or --base-dir (a directory), not both');
     if (opts.head !== undefined && opts.headDir !== undefined) throw new UsageError('give --head (a git revision) or --head-dir (a directory), not both');
-    if (opts.qemu !== undefined && !findBuiltinVersion(opts.qemu) && opts.qemu !== '11.0')
-      throw new UsageError(`--qemu takes a QEMU mtc knows (10.0, 10.2, 11.0, 11.1, or an exact built-in version), not \`${opts.qemu}\``);
-    // Built-in profiles for the checks; the matrix keeps its two destination models until the release profiles replace them.
-    const generation = opts.qemu === undefined ? '10.2' : Number(opts.qemu.split('.')[0]) >= 11 ? '11.0' : '10.2';
+    // --qemu: the release of the matrix (both ends, unless --from-qemu/--to-qemu) and, when it is a built-in tree, the checks' QEMU.
+    // Without them, the matrix takes the releases of the base tree's mtc.yaml (runDiff).
+    const ends = (() => {
+      try {
+        const r = releasesFrom(opts);
+        return { ...(opts.fromQemu ?? opts.qemu ? { from: r.from } : {}), ...(opts.toQemu ?? opts.qemu ? { to: r.to } : {}) };
+      } catch (e) {
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+    })();
     const qemuSelection = {
       ...(opts.qemu !== undefined && findBuiltinVersion(opts.qemu) ? { qemu: opts.qemu } : {}),
       ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}),
@@ -61,7 +68,7 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       paths,
       ...(opts.config !== undefined ? { config: opts.config } : {}),
       ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),
-      qemu: generation,
+      ...ends,
       qemuSelection,
       catalog,
       defaultTarget: parseTarget(opts.target),

@@ -39,7 +39,7 @@ const changeKinds = [
   'kernel-lowered',
 ];
 
-const outcome = { enum: ['ok', 'warn', 'unsafe', 'unsupported', 'fail'] };
+const outcome = { enum: ['ok', 'warn', 'dropped', 'unsafe', 'bug', 'unsupported', 'fail'] };
 const pair = {
   type: 'object',
   additionalProperties: false,

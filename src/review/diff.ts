@@ -16,7 +16,9 @@ import { nodeFileSystem, type FileSystem } from '../resolve/load.js';
 import type { CTarget, Model } from '../resolve/model.js';
 import { machinesFromDocument } from '../simulate/document.js';
 import { loadHosts, type HostModel } from '../simulate/hosts.js';
-import { defaultSimulateOptions, type MachineModel, type QemuGeneration } from '../simulate/types.js';
+import { type MachineModel } from '../simulate/types.js';
+import type { ReleaseModel } from '../qemu/releases.js';
+import { findRelease, newestRelease } from '../qemu/releases.js';
 import type { Limits } from '../util/limits.js';
 import { reviewCodes } from './codes.js';
 import { CONFIG_NAME, emptyConfig, findConfig, globMatch, readConfig, type ReviewConfig, type Waiver } from './config.js';
@@ -51,7 +53,9 @@ export interface DiffOptions {
   readonly hosts?: readonly string[];
   /** Or the hosts themselves (tests). */
   readonly hostModels?: readonly HostModel[];
-  readonly qemu?: QemuGeneration;
+  /** QEMU releases of the matrix's KVM sources and destinations (default: the newest on both). */
+  readonly from?: ReleaseModel;
+  readonly to?: ReleaseModel;
   /** The QEMU both trees are checked against (`--qemu`, a built-in profile, or `--qemu-tree`); default: each tree's mtc.yaml `qemu:`. */
   readonly qemuSelection?: QemuSelection;
   readonly catalog: Catalog;
@@ -272,7 +276,10 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const baseSide: SideInfo = { model: base.model!, file: (f) => joinPrefix(baseTree.prefix, f) };
   const headSide: SideInfo = { model: head.model!, file: (f) => joinPrefix(headTree.prefix, f) };
   const changes = compareModels(baseSide, headSide);
-  const simOpts = { ...defaultSimulateOptions, ...(opts.qemu ? { qemu: opts.qemu } : {}) };
+  const ends = matrixReleases(base.config, head.config);
+  for (const d of ends.diagnostics) diagnostics.push(d);
+  if (ends.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
+  const simOpts = { from: opts.from ?? ends.from, to: opts.to ?? ends.to, regValues: new Map<bigint, bigint>() };
   const rawMatrix: MatrixChange | null = hosts.length >= 2 ? compareMatrices(base.machines, head.machines, hosts, simOpts, changes) : null;
 
   const released = [...new Set([...base.config.released, ...head.config.released])].sort();
@@ -385,4 +392,38 @@ function failed(base: TreeInfo, head: TreeInfo, diagnostics: ReportDiagnostic[],
       diagnostics,
     },
   };
+}
+
+/**
+ * The QEMU releases of the matrix when the command line names none: the base
+ * configuration's `simulate:` (else the release of its `qemu:`), else the
+ * newest. The base is the trusted side; a head that sets others gets MTC5058.
+ */
+function matrixReleases(baseConfig: ReviewConfig, headConfig: ReviewConfig): { from: ReleaseModel; to: ReleaseModel; diagnostics: ReportDiagnostic[] } {
+  const diagnostics: ReportDiagnostic[] = [];
+  const wanted = (c: ReviewConfig) => ({
+    from: c.simulate?.fromQemu ?? c.simulate?.qemu ?? c.qemu,
+    to: c.simulate?.toQemu ?? c.simulate?.qemu ?? c.qemu,
+  });
+  const b = wanted(baseConfig);
+  const h = wanted(headConfig);
+  const pick = (v: string | undefined, key: string): ReleaseModel => {
+    if (v === undefined) return newestRelease();
+    const r = findRelease(v);
+    if (r) return r;
+    diagnostics.push({ side: 'base', code: reviewCodes.MTC5050.code, severity: 'error', message: `${baseConfig.file ?? CONFIG_NAME}: \`${key}: ${v}\` is not a QEMU release mtc models (catalog/qemu/releases.yaml)`, location: null });
+    return newestRelease();
+  };
+  const from = pick(b.from, baseConfig.simulate?.fromQemu !== undefined ? 'simulate.from-qemu' : baseConfig.simulate?.qemu !== undefined ? 'simulate.qemu' : 'qemu');
+  const to = pick(b.to, baseConfig.simulate?.toQemu !== undefined ? 'simulate.to-qemu' : baseConfig.simulate?.qemu !== undefined ? 'simulate.qemu' : 'qemu');
+  const same = (x: string | undefined, y: string | undefined) => (x === undefined ? newestRelease() : findRelease(x))?.id === (y === undefined ? newestRelease() : findRelease(y))?.id;
+  if (!same(b.from, h.from) || !same(b.to, h.to))
+    diagnostics.push({
+      side: 'head',
+      code: reviewCodes.MTC5058.code,
+      severity: 'warning',
+      message: `the change sets QEMU ${h.from ?? newestRelease().id} -> ${h.to ?? newestRelease().id} for the migration matrix; the base's ${from.id} -> ${to.id} is used until it is merged`,
+      location: null,
+    });
+  return { from, to, diagnostics };
 }

@@ -76,7 +76,7 @@ export function compareMatrices(
   }
   return {
     hosts: hosts.map((h) => h.name),
-    qemu: opts.qemu,
+    qemu: `${opts.from.id} → ${opts.to.id}`,
     machines: pairsH.map((m) => m.name),
     cells: pairsH.length * hosts.length * (hosts.length - 1),
     newlyFailing,

@@ -162,7 +162,7 @@ export function renderText(r: DiffReport): string {
     const m = r.matrix;
     out.push(
       '',
-      `Migration matrix (${m.hosts.length} hosts, ${m.machines.length} machine types, ${m.cells} pairs, QEMU ${m.qemu} destinations): ${m.newlyFailing.length} newly fail, ${m.newlyPassing.length} newly pass, ${m.newlyUnsupported.length} newly unsupported`,
+      `Migration matrix (${m.hosts.length} hosts, ${m.machines.length} machine types, ${m.cells} pairs, QEMU ${m.qemu}): ${m.newlyFailing.length} newly fail, ${m.newlyPassing.length} newly pass, ${m.newlyUnsupported.length} newly unsupported`,
     );
     out.push(...pairsWithLines(m.newlyFailing, (p) => `  FAIL  ${s(pairLine(p))}`, (q) => q.map((l) => `      | ${s(l)}`)));
     for (const p of m.newlyPassing) out.push(`  FIXED ${s(pairLine(p))}${p.causes.length ? ` (by ${s(causeSummaries(r, p))})` : ''}`);

@@ -17,17 +17,21 @@ import { evaluatePolicy, parseRequireFlag, policyDiagnostics, PolicyError, readP
 import { buildReport, reportToJson, type SimulationReport } from './report.js';
 import { htmlChunks } from './render-html.js';
 import { markdownChunks, textChunks } from './render-text.js';
-import type { HostModel, MachineModel, QemuGeneration, SimulateOptions } from './types.js';
+import type { HostModel, MachineModel, SimulateOptions } from './types.js';
+import { findRelease, newestRelease, releaseIds, type ReleaseModel } from '../qemu/releases.js';
+import { readQemuTree, TreeError } from '../qemu/read-tree.js';
 
 export interface SimulateCliOptions {
   readonly build?: string;
   readonly hosts?: string[];
   readonly machine?: string[];
   readonly qemu?: string;
+  readonly fromQemu?: string;
+  readonly toQemu?: string;
+  readonly qemuTree?: string;
   readonly policy?: string;
   readonly require?: string[];
   readonly regValue?: string[];
-  readonly toleratedRoom?: boolean;
   readonly format?: string;
   readonly out?: string;
 }
@@ -48,11 +52,18 @@ function usage(code: keyof typeof simulateCodes, message: string, help?: string)
   return new Failure([{ code, severity: 'error', message, ...(help ? { help } : {}) }]);
 }
 
-export function parseQemu(v: string | undefined): QemuGeneration {
-  if (v === undefined || v === '10.2' || v === '11.0') return v ?? '10.2';
-  if (/^10\.[0-2]$/.test(v) || /^[0-9]\.[0-9]+$/.test(v)) return '10.2';
-  if (/^11\.[0-9]+$/.test(v)) return '11.0';
-  throw new Failure([{ code: 'MTC9004', severity: 'error', message: `--qemu must be 10.2 or 11.0 (or another version: <= 10.2 or 11.x), not \`${v}\`` }]);
+/** A `--qemu`, `--from-qemu` or `--to-qemu` value: a release of catalog/qemu/releases.yaml. */
+export function parseRelease(option: string, v: string | undefined, fallback: ReleaseModel): ReleaseModel {
+  if (v === undefined) return fallback;
+  const r = findRelease(v);
+  if (r) return r;
+  throw new Failure([{ code: 'MTC9004', severity: 'error', message: `${option} takes a QEMU release mtc models (${releaseIds().join(', ')}, or an exact version of a built-in tree), not \`${v}\`` }]);
+}
+
+/** The releases of the two ends: --from-qemu / --to-qemu, else --qemu for both, else the newest. */
+export function releasesFrom(opts: { qemu?: string; fromQemu?: string; toQemu?: string }): { from: ReleaseModel; to: ReleaseModel } {
+  const both = parseRelease('--qemu', opts.qemu, newestRelease());
+  return { from: parseRelease('--from-qemu', opts.fromQemu, both), to: parseRelease('--to-qemu', opts.toQemu, both) };
 }
 
 /** `--reg-value NAME=VALUE`: the source's value of a register for tolerance value tests. */
@@ -133,9 +144,23 @@ function render(p: Prepared): Iterable<string> {
 function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, total: number) => void } = {}): Prepared {
   const format = (opts.format ?? 'text') as SimulateFormat;
   if (!formats.includes(format)) throw new Failure([{ code: 'MTC9004', severity: 'error', message: `--format must be one of ${formats.join(', ')}, not \`${opts.format}\`` }]);
-  const qemu = parseQemu(opts.qemu);
+  const ends = releasesFrom(opts);
   const regValues = parseRegValues(opts.regValue ?? []);
-  const options: SimulateOptions = { qemu, regValues, toleratedRoom: opts.toleratedRoom !== false };
+  let tree: SimulateOptions['trees'] = undefined;
+  if (opts.qemuTree !== undefined) {
+    // A tree read now: its release is the destination's, and its own tolerances stand for that release's.
+    try {
+      const p = readQemuTree(opts.qemuTree);
+      const r = findRelease(p.qemu);
+      if (!r) throw new Failure([{ code: 'MTC9004', severity: 'error', message: `--qemu-tree ${opts.qemuTree} is QEMU ${p.qemu}, a release mtc does not model (${releaseIds().join(', ')})` }]);
+      ends.to = r;
+      tree = new Map([[r.id, p]]);
+    } catch (e) {
+      if (!(e instanceof TreeError)) throw e;
+      throw new Failure([{ code: 'MTC3011', severity: 'error', message: `cannot read the QEMU tree ${opts.qemuTree}: ${e.file}: ${e.message}`, help: '--qemu-tree takes the top directory of a QEMU source tree' }]);
+    }
+  }
+  const options: SimulateOptions = { ...ends, regValues, ...(tree ? { trees: tree } : {}) };
 
   const buildFile = opts.build ?? 'out/mtc-build.json';
   let machines: MachineModel[];

@@ -3,9 +3,10 @@
  * supported at all, which QEMU generation loads it, and the CPU identity
  * writes (MIDR_EL1, REVIDR_EL1, AIDR_EL1) after a successful walk.
  */
-import { describeRegister, hex32, identityRegs, loadFailedLines, MIDR_EL1, REVIDR_EL1, setRegisterLine } from './messages.js';
-import type { CpuIdentity, HostModel, MachineModel, QemuGeneration, SimulateOptions } from './types.js';
+import { describeRegister, hex32, identityRegs, MIDR_EL1, REVIDR_EL1 } from './messages.js';
+import type { CpuIdentity, HostModel, MachineModel } from './types.js';
 import { compareVersions, WRITABLE_ID_KERNEL } from './versions.js';
+import { registerName, renderLine, type ReleaseModel } from '../qemu/releases.js';
 
 /** Why a pair is outside what the machine type supports, or null. */
 export function unsupportedReason(machine: MachineModel, src: HostModel, dst: HostModel): string | null {
@@ -21,12 +22,6 @@ export function unsupportedReason(machine: MachineModel, src: HostModel, dst: Ho
     }
   }
   return null;
-}
-
-/** The destination's QEMU generation: a TCG host's own QEMU version, else the run's option. */
-export function generationFor(dst: HostModel, opts: SimulateOptions): QemuGeneration {
-  if (dst.accel === 'tcg' && dst.qemu) return compareVersions(dst.qemu, '11.0') >= 0 ? '11.0' : '10.2';
-  return opts.qemu;
 }
 
 export function cpusDiffer(a: CpuIdentity, b: CpuIdentity): boolean {
@@ -64,7 +59,7 @@ export interface IdentityStep {
  * the migration is safe only when both CPUs are on the allow list).
  * `migrated(id)`: the id is in both lists after hiding, so it is written.
  */
-export function identityStep(machine: MachineModel, src: HostModel, dst: HostModel, migrated: (id: bigint) => boolean): IdentityStep {
+export function identityStep(machine: MachineModel, src: HostModel, dst: HostModel, migrated: (id: bigint) => boolean, to: ReleaseModel): IdentityStep {
   const none: IdentityStep = { lines: [], fail: false, unsafe: false, notes: [] };
   if (src.accel !== 'kvm' || dst.accel !== 'kvm' || !cpusDiffer(src.cpu, dst.cpu)) return none;
   const writable = identityRegs.every((id) => identityWritable(dst, id));
@@ -77,13 +72,14 @@ export function identityStep(machine: MachineModel, src: HostModel, dst: HostMod
       const v = identityValue(src.cpu, id);
       const is = identityValue(dst.cpu, id);
       if (v !== is) {
-        lines.push(setRegisterLine(id, v, is));
+        // QEMU prints the value with %x (the identity registers are 64-bit: %PRIx64), no 0x.
+        if (to.messages.setRegister) lines.push(renderLine(to.messages.setRegister, { name: registerName(to, 'kvm', id), value: v.toString(16), is: is.toString(16) }));
         failed.push(id);
       }
     }
-    if (lines.length > 0) {
+    if (failed.length > 0) {
       return {
-        lines: [...lines, ...loadFailedLines()],
+        lines: [...lines, ...to.messages.postLoadFail.map((t) => renderLine(t, {}))],
         fail: true,
         unsafe: false,
         notes: [

@@ -6,9 +6,9 @@ import { cellSummary, MAX_EXPLAINED_CELLS, type CellReport, type MachineReport, 
 import type { Outcome } from './types.js';
 import { outcomeLabels, outcomes } from './types.js';
 
-export const outcomeSymbols: Readonly<Record<Outcome, string>> = { ok: '✓', warn: '!', unsafe: '?', unsupported: '·', fail: '✗' };
+export const outcomeSymbols: Readonly<Record<Outcome, string>> = { ok: '✓', warn: '!', dropped: '~', unsafe: '?', bug: 'B', unsupported: '·', fail: '✗' };
 
-const colours: Readonly<Record<Outcome, string>> = { ok: '32', warn: '33', unsafe: '35', unsupported: '2', fail: '31;1' };
+const colours: Readonly<Record<Outcome, string>> = { ok: '32', warn: '33', dropped: '33;1', unsafe: '35', bug: '35;1', unsupported: '2', fail: '31;1' };
 
 /** Most explained cells per machine type in the terminal output. */
 export const TEXT_EXPLAIN_LIMIT = 40;
@@ -40,7 +40,7 @@ export function* textChunks(r: SimulationReport, opts: { color: boolean }): Gene
   const H = r.hosts.length;
   const width = String(H).length;
   const nameWidth = Math.max(...r.hosts.map((h) => sanitize(h.name).length), 6);
-  yield line(`Hosts (rows: source, columns: destination; QEMU ${r.options.qemu} for KVM destinations):`);
+  yield line(`Hosts (rows: source, columns: destination; QEMU ${r.options.from.id} on KVM sources, ${r.options.to.id} on KVM destinations; TCG hosts run their own):`);
   for (let i = 0; i < r.hosts.length; i++) yield line(`  ${String(i + 1).padStart(width)}  ${sanitize(hostLabel(r.hosts[i]))}`);
   yield line('');
   yield line('Legend: ' + outcomes.map((o) => `${paint(outcomeSymbols[o], o, opts.color)} ${o}`).join('  '));
@@ -96,7 +96,7 @@ export function renderMarkdown(r: SimulationReport): string {
 /** The Markdown report, line by line as it is needed. */
 export function* markdownChunks(r: SimulationReport): Generator<string> {
   const line = (t: string) => t + '\n';
-  yield line(`Legend: ${outcomes.map((o) => `${outcomeSymbols[o]} ${mdEscape(outcomeLabels[o])}`).join(' · ')}. Rows: source host; columns: destination host. QEMU ${r.options.qemu} on KVM destinations.`);
+  yield line(`Legend: ${outcomes.map((o) => `${outcomeSymbols[o]} ${mdEscape(outcomeLabels[o])}`).join(' · ')}. Rows: source host; columns: destination host. QEMU ${r.options.from.id} on KVM sources, ${r.options.to.id} on KVM destinations; TCG hosts run their own.`);
   yield line('');
   yield line('| host | accel | kernel / QEMU | CPU (MIDR) | registers |');
   yield line('|---|---|---|---|---|');

@@ -12,7 +12,7 @@ import type { PolicyOutcome } from './policy.js';
 import { lazyArray } from '../util/json-stream.js';
 
 export const SIMULATE_FORMAT = 'mtc-simulate';
-export const SIMULATE_VERSION = 1;
+export const SIMULATE_VERSION = 2;
 
 export interface CellReport {
   readonly source: string;
@@ -117,9 +117,13 @@ export function cellSummary(c: CellReport): string {
     case 'ok':
       return head + `migrates (${r.sourceLength} registers${r.accepted.length ? `, ${r.accepted.length} tolerated` : ''})`;
     case 'warn':
-      return head + `migrates; ${r.missing.length} register${r.missing.length === 1 ? '' : 's'} missing from the stream keep reset values`;
+      return head + `migrates; ${r.missing.length} register${r.missing.length === 1 ? '' : 's'} missing from the stream ${r.missing.length === 1 ? 'keeps its reset value' : 'keep reset values'}`;
+    case 'dropped':
+      return head + `passes, but ${r.dropped.length} incoming register${r.dropped.length === 1 ? ' is' : 's are'} dropped without a word (${r.dropped.map((d) => idHex(d.id)).join(', ')})`;
     case 'unsafe':
       return head + 'passes but unsafe: different CPUs not both on the allow list';
+    case 'bug':
+      return head + `passes only because of a QEMU ${r.to} bug: ${r.unexpected.length} unexpected register${r.unexpected.length === 1 ? '' : 's'} did not fail the load`;
     case 'unsupported':
       return head + 'unsupported: ' + (r.notes[0] ?? '');
     case 'fail':
@@ -134,13 +138,16 @@ function cellJson(c: CellReport) {
     source: c.source,
     destination: c.destination,
     outcome: c.result.outcome,
-    qemu: c.result.qemu,
+    from: c.result.from,
+    to: c.result.to,
     summary: cellSummary(c),
     lines: c.result.lines,
     notes: c.result.notes,
     missing: c.result.missing.map(idHex),
     unexpected: c.result.unexpected.map(idHex),
     accepted: c.result.accepted.map((a) => ({ id: idHex(a.id), kind: a.kind })),
+    dropped: c.result.dropped.map((d) => ({ id: idHex(d.id), value: d.value === null ? null : '0x' + d.value.toString(16) })),
+    clearedBy: c.result.clearedBy === null ? null : idHex(c.result.clearedBy),
     sourceLength: c.result.sourceLength,
     destinationLength: c.result.destinationLength,
   };
@@ -159,8 +166,8 @@ export function reportToJson(r: SimulationReport): unknown {
     generator: { name: 'mtc', version: VERSION },
     build: r.build,
     options: {
-      qemu: r.options.qemu,
-      toleratedRoom: r.options.toleratedRoom,
+      from: r.options.from.id,
+      to: r.options.to.id,
       regValues: Object.fromEntries([...r.options.regValues].map(([k, v]) => [idHex(k), '0x' + v.toString(16)])),
     },
     outcomes: [...outcomes],

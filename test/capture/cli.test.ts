@@ -58,7 +58,7 @@ describe('mtc capture --stream', () => {
   it('the profile it writes is accepted by mtc simulate', () => {
     const out = join(dir, 'sim.yaml');
     expect(runBin(['capture', '--stream', MAX, '--qemu-version', '10.2.2', '--out', out]).code).toBe(0);
-    const s = runBin(['simulate', '--hosts', out, 'catalog/hosts/tcg-qemu-10.1.yaml', '--machine', 'virt-10.2']);
+    const s = runBin(['simulate', '--hosts', out, 'catalog/hosts/tcg-10.0.13-a57.yaml', '--machine', 'virt-10.2']);
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('tcg-qemu-10.2.2-virt-10.2 (TCG, QEMU 10.2.2)');
   });

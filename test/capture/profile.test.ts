@@ -113,14 +113,14 @@ describe('mtc simulate reads captured profiles next to a built-in one', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const hosts = ['qemu-10.2.2-virt-10.2-max', 'qemu-10.2.2-virt-10.2-cortex-a57'].map(goldenPath);
 
-  it('--hosts with the built-in tcg-qemu-10.1 profile: a matrix of all three; max → cortex-a57 fails with the line real QEMU 10.2.2 printed', () => {
+  it('--hosts with the built-in tcg-10.0.13-a57 profile: a matrix of all three; max → cortex-a57 fails with the line real QEMU 10.2.2 printed', () => {
     const out = join(dir, 'sim.json');
-    const r = runBin(['simulate', '--hosts', 'catalog/hosts/tcg-qemu-10.1.yaml', ...hosts, '--machine', 'virt-10.2', '--format', 'json', '--out', out]);
+    const r = runBin(['simulate', '--hosts', 'catalog/hosts/tcg-10.0.13-a57.yaml', ...hosts, '--machine', 'virt-10.2', '--format', 'json', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as { hosts: { name: string }[] };
-    expect(rep.hosts.map((h) => h.name).sort()).toEqual(['tcg-qemu-10.1', 'tcg-qemu-10.2.2-virt-10.2-cortex-a57', 'tcg-qemu-10.2.2-virt-10.2-max']);
-    const text = runBin(['simulate', '--hosts', 'catalog/hosts/tcg-qemu-10.1.yaml', ...hosts, '--machine', 'virt-10.2']);
+    expect(rep.hosts.map((h) => h.name).sort()).toEqual(['tcg-10.0.13-a57', 'tcg-qemu-10.2.2-virt-10.2-cortex-a57', 'tcg-qemu-10.2.2-virt-10.2-max']);
+    const text = runBin(['simulate', '--hosts', 'catalog/hosts/tcg-10.0.13-a57.yaml', ...hosts, '--machine', 'virt-10.2']);
     expect(text.code).toBe(0);
     const cell = text.stdout.split('✗ tcg-qemu-10.2.2-virt-10.2-max → tcg-qemu-10.2.2-virt-10.2-cortex-a57: fails\n')[1];
     expect(cell, text.stdout).toBeDefined();

@@ -66,9 +66,16 @@ describe('registerList', () => {
     expect([...a].filter((x) => !b.has(x)).map(idHex)).toEqual([TCR2, PIRE0, PIR].map(idHex));
     expect([...b].filter((x) => !a.has(x)).map(idHex)).toEqual([idHex(BMAP2)]);
   });
-  it('TCG profiles differ by DBGDTRTX', () => {
-    expect(list('tcg-qemu-10.0')).toContain(DBGDTRTX);
-    expect(list('tcg-qemu-10.1')).not.toContain(DBGDTRTX);
+  it('TCG lists from the history follow the DBGDTRTX timeline (domain.md §7): 10.1 to 11.0 send it, 10.0.13 and 11.1 do not', () => {
+    const tcg = (qemu: string) => registerList(profileFromData({ name: `tcg-${qemu}`, accel: 'tcg', qemu }, 't'), catalog, history);
+    expect(tcg('10.0.13')).not.toContain(DBGDTRTX);
+    expect(tcg('10.1')).toContain(DBGDTRTX);
+    expect(tcg('11.0.2')).toContain(DBGDTRTX);
+    expect(tcg('11.1')).not.toContain(DBGDTRTX);
+    // The captures of the real binaries agree.
+    expect(list('tcg-10.0.13-a57')).not.toContain(DBGDTRTX);
+    expect(list('tcg-10.2.2-a57')).toContain(DBGDTRTX);
+    expect(list('tcg-11.1.1-a57')).not.toContain(DBGDTRTX);
   });
   it('add/remove corrections and captured lists', () => {
     const p = profileFromData({ name: 'x', kernel: '6.12', remove: ['TCR2_EL1'], add: ['0x603000000013c083'] }, 't');
@@ -81,7 +88,7 @@ describe('registerList', () => {
   });
   it('ships the built-in profiles', () => {
     const names = loadBuiltinProfiles().map((p) => p.name);
-    for (const n of ['n1-5.15', 'n1-6.1', 'n1-6.6', 'n1-6.12', 'n1-6.13', 'n1-6.15', 'n1-6.18', 'ampereone-6.12', 'tcg-qemu-10.0', 'tcg-qemu-10.1'])
+    for (const n of ['n1-5.15', 'n1-6.1', 'n1-6.6', 'n1-6.12', 'n1-6.13', 'n1-6.15', 'n1-6.18', 'ampereone-6.12', 'tcg-10.0.13-a57', 'tcg-10.0.13-max', 'tcg-10.2.2-a57', 'tcg-10.2.2-max', 'tcg-11.1.1-a57', 'tcg-11.1.1-max'])
       expect(names).toContain(n);
     expect(findProfile('ampereone-6.12')!.cpu!.midr).toBe(0xc00fac31);
     expect(findProfile('n1-6.12')!.cpu!.midr).toBe(0x413fd0c1);

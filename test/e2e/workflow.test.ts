@@ -3,7 +3,9 @@
  * built CLI: a machine type without rules fails to migrate between the seed
  * kernels; `mtc explain` turns the QEMU log of the thread into a rule; with the
  * rule, `check` is clean, `build` writes the C, `simulate` shows the pairs
- * pass, and `diff` tells the reviewer what the change fixes.
+ * pass, and `diff` tells the reviewer what the change fixes. The rules use
+ * the x-mig target, so every step simulates the QEMU that has it: the RFC
+ * series (`--qemu x-mig-series`); QEMU 11.1 would pass these pairs by itself.
  */
 import { describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ describe('from a failing migration to a reviewed rule', () => {
 
     // Without rules, the seed kernels do not migrate both ways.
     expect(mtc(['build'], before).code).toBe(0);
-    const failing = mtc(['simulate', '--require', REQUIRE], before);
+    const failing = mtc(['simulate', '--qemu', 'x-mig-series', '--require', REQUIRE], before);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('n1-6.12 → n1-6.13 is fail');
     expect(failing.stdout).toContain('n1-6.15 → n1-6.12 is fail');
@@ -49,11 +51,11 @@ describe('from a failing migration to a reviewed rule', () => {
     expect(c).toContain('"x-mig-hidden-regs"');
     expect(c).toContain('"0x603000000013c103," /* TCR2_EL1 */');
 
-    const passing = mtc(['simulate', '--require', REQUIRE], after);
+    const passing = mtc(['simulate', '--qemu', 'x-mig-series', '--require', REQUIRE], after);
     expect(passing.stderr).toContain('policy: passed');
     expect(passing.code).toBe(0);
 
-    const review = mtc(['diff', '--base-dir', before, '--head-dir', after, '--format', 'json'], after);
+    const review = mtc(['diff', '--base-dir', before, '--head-dir', after, '--qemu', 'x-mig-series', '--format', 'json'], after);
     expect(review.code).toBe(0);
     const report = JSON.parse(review.stdout) as { findings: { rule: string; fixes: string[]; breaks: string[] }[] };
     const codes = report.findings.map((f) => f.rule);

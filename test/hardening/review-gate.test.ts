@@ -144,8 +144,8 @@ describe('case 5: a pull request cannot waive its own breaking changes', () => {
     expect(r.report.findings.filter((f) => f.waived).length).toBe(0);
     const added = r.report.diagnostics.filter((d) => d.code === 'MTC5055');
     expect(added.map((d) => d.location)).toEqual([
-      { file: 'rules/mtc.yaml', line: 4, column: 1 },
-      { file: 'rules/mtc.yaml', line: 7, column: 1 },
+      { file: 'rules/mtc.yaml', line: 5, column: 1 },
+      { file: 'rules/mtc.yaml', line: 8, column: 1 },
     ]);
     // One finding for the one removed rule (it reaches virt-10.1 and virt-10.0, with the pairs it breaks).
     expect(added[0]!.message).toBe('waiver of MTC5001 for virt-10.* is added or widened by this change: it waives nothing until it is on the base branch; the 1 finding it would waive stays breaking');
@@ -195,7 +195,7 @@ describe('case 5: a pull request cannot waive its own breaking changes', () => {
     const dropped = prRepo({ config: RELEASED_CONFIG + WAIVERS, baseConfig: RELEASED_CONFIG + withSubject });
     const r2 = diff(dropped.dir);
     expect(r2.code).toBe(1);
-    expect(r2.report.diagnostics.filter((d) => d.code === 'MTC5055').map((d) => d.location!.line)).toEqual([4, 7]);
+    expect(r2.report.diagnostics.filter((d) => d.code === 'MTC5055').map((d) => d.location!.line)).toEqual([5, 8]);
   });
 
   it('`machine: "*"` is refused wherever it is written', () => {

@@ -12,7 +12,7 @@ export const reviewFixtures = fileURLToPath(new URL('../fixtures/review/', impor
 const CASE = join(reviewFixtures, 'cases', 'rule-removed');
 
 /** The base rules of the rule-removed case, released as in its config: the head removes a released tolerance (breaking). */
-export const RELEASED_CONFIG = 'version: 1\nreleased: [virt-10.0, virt-10.1, virt-10.2, "virt-rhel*", pc-q35-2.11]\n';
+export const RELEASED_CONFIG = 'version: 1\nreleased: [virt-10.0, virt-10.1, virt-10.2, "virt-rhel*", pc-q35-2.11]\nsimulate: { qemu: x-mig-series }\n';
 
 export interface Repo {
   readonly dir: string;

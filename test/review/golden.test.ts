@@ -9,6 +9,7 @@ import { runDiff } from '../../src/review/diff.js';
 import { renderReport, diffFormats } from '../../src/review/diff-command.js';
 import { diffReportSchema } from '../../src/review/diff-schema.js';
 import type { DiffReport } from '../../src/review/report-types.js';
+import { findRelease } from '../../src/qemu/releases.js';
 
 const ext: Record<(typeof diffFormats)[number], string> = { text: 'txt', markdown: 'md', json: 'json', github: 'github', sarif: 'sarif', gitlab: 'gitlab.json' };
 
@@ -22,7 +23,7 @@ const cases: Record<string, { exit: number; rules: string[]; waived?: string[] }
   // One tolerate rule (three registers) removed from virt-10.1, inherited by virt-10.0: 4 pairs fail, one finding.
   'rule-removed': { exit: 1, rules: ['MTC5001'] },
   'rule-weakened': { exit: 1, rules: ['MTC5002', 'MTC5002'] },
-  // virt-10.1 inherits virt-11.0 instead of virt-10.2: it and virt-10.0 lose DBGDTRTX; one cause, the chain.
+  // virt-10.1 inherits virt-11.0 instead of virt-10.2: it and virt-10.0 lose DBGDTRTX and the TCR2/PIR tolerances (6.12 → 6.13 fails); one cause, the chain.
   'chain-changed': { exit: 1, rules: ['MTC5003'] },
   'machine-removed': { exit: 1, rules: ['MTC5004'] },
   'kernel-raised': { exit: 1, rules: ['MTC5006'] },
@@ -68,7 +69,8 @@ describe('what the cases show', () => {
     const [f] = find(report, 'MTC5001');
     expect(f).toMatchObject({ severity: 'error', machine: 'virt-10.1', machines: ['virt-10.1', 'virt-10.0'], subject: 'TCR2_EL1 (0x603000000013c103), PIRE0_EL1 (0x603000000013c512), PIR_EL1 (0x603000000013c513)' });
     expect(f!.breaks).toEqual(['virt-10.1: n1-6.12 → n1-6.13', 'virt-10.1: n1-6.12 → n1-6.15', 'virt-10.0: n1-6.12 → n1-6.13', 'virt-10.0: n1-6.12 → n1-6.15']);
-    expect(f!.qemu.join('\n')).toContain('qemu-system-aarch64: Invalid value 173 expecting positive value <= 171');
+    // The fixtures' mtc.yaml: `simulate: { qemu: x-mig-series }` (the RFC series reports each register).
+    expect(f!.qemu.join('\n')).toContain('qemu-system-aarch64: kvm_arm_cpu_post_load Unexpected register in input stream: 0 0x603000000013c103 op0:3 op1:0 crn:2 crm:0 op2:3');
     expect(report.matrix!.newlyFailing.some((p) => p.machine === 'virt-10.0')).toBe(true); // inherited
     expect(report.changes.filter((c) => c.kind === 'tolerance-removed').map((c) => c.machine)).toEqual(expect.arrayContaining(['virt-10.1', 'virt-10.0']));
     // Six changes (three registers on two machine types), one cause.
@@ -86,9 +88,32 @@ describe('what the cases show', () => {
     expect(f!.fixes).toEqual(['virt-10.2: n1-6.15 → n1-6.12', 'virt-10.2: n1-6.15 → n1-6.13']);
     expect(f!.message).toContain('fixes 2 pairs');
   });
+  test('under QEMU 10.2, which has no x-mig properties, the same removal breaks no pair (the rules never took effect there)', () => {
+    const r10 = findRelease('10.2')!;
+    const { report } = diffCase('rule-removed', { from: r10, to: r10 });
+    expect(report.matrix!.qemu).toBe('10.2 → 10.2');
+    expect(report.matrix!.newlyFailing).toEqual([]);
+    expect(find(report, 'MTC5001')[0]!.breaks).toEqual([]);
+  });
+  test('the matrix takes its QEMU from the base config; a head that changes it gets MTC5058 and no say', () => {
+    const tree = (side: string, yaml: string) => {
+      const files: Record<string, string> = { 'rules/mtc.yaml': yaml };
+      for (const f of ['virt.mtc', 'virt-rhel.mtc', 'pc.mtc']) files[`rules/${f}`] = readFileSync(join(fixtures, `cases/rule-removed/${side}/rules/${f}`), 'utf8');
+      return tempProject(files);
+    };
+    const base = 'released: [virt-10.1, virt-10.0]\nsimulate: { qemu: x-mig-series }\n';
+    const r = runDiff({ cwd: fixtures, baseDir: tree('base', base), headDir: tree('head', 'released: [virt-10.1, virt-10.0]\nsimulate: { qemu: "10.2" }\n'), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
+    expect(r.report.matrix!.qemu).toBe('x-mig-series → x-mig-series');
+    expect(r.report.matrix!.newlyFailing).toHaveLength(4);
+    expect(r.report.diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      ['MTC5058', 'warning', "the change sets QEMU 10.2 -> 10.2 for the migration matrix; the base's x-mig-series -> x-mig-series is used until it is merged"],
+    ]);
+    expect(r.exitCode).toBe(1);
+  });
   test('a raised kernel requirement makes pairs unsupported', () => {
     const { report } = diffCase('kernel-raised');
-    expect(report.matrix!.newlyUnsupported.some((p) => p.machine === 'virt-rhel10.0.0' && p.source === 'n1-6.12')).toBe(true);
+    // n1-6.13 → n1-6.12 migrated (with a warning); the 6.12 host is now below the requirement.
+    expect(report.matrix!.newlyUnsupported.map((p) => `${p.machine}: ${p.source} → ${p.destination}`)).toEqual(['virt-rhel10.0.0: n1-6.13 → n1-6.12']);
   });
   test('waivers are visible, and a stale waiver is reported', () => {
     const { report } = diffCase('waived');
@@ -138,7 +163,7 @@ describe('what the cases show', () => {
       for (const f of ['virt.mtc', 'virt-rhel.mtc', 'pc.mtc']) files[`rules/${f}`] = readFileSync(join(fixtures, `cases/rule-removed/${side}/rules/${f}`), 'utf8');
       return tempProject(files);
     };
-    const yaml = 'released: [virt-8.*]\n';
+    const yaml = 'released: [virt-8.*]\nsimulate: { qemu: x-mig-series }\n';
     const r = runDiff({ cwd: fixtures, baseDir: tree('base', yaml), headDir: tree('head', yaml), hosts: [hostsDir], catalog: loadBuiltinCatalog() });
     expect(r.exitCode).toBe(0);
     expect(r.report.verdict).toBe('compatible');

@@ -3,6 +3,7 @@ import { builtinHosts, hostFromProfile } from '../../src/simulate/hosts.js';
 import type { HostModel, MachineModel, SimulateOptions } from '../../src/simulate/types.js';
 import { defaultSimulateOptions } from '../../src/simulate/types.js';
 import type { HostProfile } from '../../src/catalog/profile.js';
+import { findRelease, type ReleaseModel } from '../../src/qemu/releases.js';
 
 export const fixtureDir = new URL('../fixtures/simulate/', import.meta.url).pathname;
 export const seedsBuild = fixtureDir + 'build-seeds.json';
@@ -29,8 +30,18 @@ export function kvmHost(name: string, kernel: string, midr = 0x413fd0c1, feature
   return hostFromProfile(p);
 }
 
-export function opts(o: Partial<SimulateOptions> = {}): SimulateOptions {
-  return { ...defaultSimulateOptions, ...o };
+/** A release of catalog/qemu/releases.yaml by id (`10.2`, `11.1`, `x-mig-series`). */
+export function release(id: string): ReleaseModel {
+  const r = findRelease(id);
+  if (!r) throw new Error(`no release ${id}`);
+  return r;
+}
+
+/** Options with QEMU `qemu` on both ends (or `from`/`to` apart), values from `regValues`. */
+export function opts(o: { qemu?: string; from?: string; to?: string; regValues?: ReadonlyMap<bigint, bigint> } = {}): SimulateOptions {
+  const d = defaultSimulateOptions();
+  const pick = (v: string | undefined, fallback: ReleaseModel) => (v === undefined ? fallback : release(v));
+  return { from: pick(o.from ?? o.qemu, d.from), to: pick(o.to ?? o.qemu, d.to), regValues: o.regValues ?? new Map() };
 }
 
 export const BMAP2 = 0x6030000000160003n;

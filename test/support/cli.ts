@@ -15,7 +15,7 @@ export const BIN = join(process.cwd(), (JSON.parse(readFileSync('package.json', 
 
 /** Runs the bundled CLI as a process, without colour unless `env` asks for it; `input` is its standard input. */
 export function runBin(args: readonly string[], cwd = process.cwd(), env: Record<string, string> = {}, input?: string): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env }, ...(input !== undefined ? { input } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -12,6 +12,8 @@ export interface DiffCommandOptions extends RuleTreeOptions {
   readonly hosts?: string[];
   readonly qemu?: string;
   readonly qemuTree?: string;
+  readonly fromQemu?: string;
+  readonly toQemu?: string;
   readonly output?: string;
 }
 
@@ -37,7 +39,9 @@ export function register(program: Command, setExit: SetExit): void {
         '--hosts <path...>',
         'host profile files or directories for the migration matrix (default: `hosts:` of the config, else the built-in profiles)',
       )
-      .option('--qemu <version>', 'the QEMU both trees are checked against (a built-in profile: 10.0, 10.2, 11.1; default: `qemu:` of each tree\'s mtc.yaml) and the destination QEMU of the matrix (10.2 or older: the 10.2 model; 11.0 or newer: the 11.0 model; default 10.2)')
+      .option('--qemu <release>', 'the QEMU both trees are checked against (when it is a built-in tree: 10.0, 10.2, 11.1; default: `qemu:` of each tree\'s mtc.yaml) and the QEMU release on both ends of the matrix\'s KVM pairs (10.0, 10.2, x-mig-series, 11.0, 11.1; default: the newest)')
+      .option('--from-qemu <release>', 'QEMU release of the matrix\'s KVM sources (default: --qemu)')
+      .option('--to-qemu <release>', 'QEMU release of the matrix\'s KVM destinations (default: --qemu)')
       .option('--qemu-tree <dir>', 'check both trees against the QEMU source tree DIR, read now')
       .option('-o, --output <file>', 'write the report to FILE instead of standard output'),
   ).action(async (paths: string[], opts: DiffCommandOptions) => {

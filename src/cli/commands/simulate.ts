@@ -10,16 +10,18 @@ export function register(program: Command, setExit: SetExit): void {
   program
     .command('simulate')
     .description(
-      'predict live migration between host profiles for each machine type of a build document (matrix of ok, warn, unsafe, unsupported, fail); exit 0 ok, 1 when a --policy/--require requirement fails, 2 on usage errors',
+      'predict live migration between host profiles for each machine type of a build document (matrix of ok, warn, dropped, unsafe, bug, unsupported, fail); exit 0 ok, 1 when a --policy/--require requirement fails, 2 on usage errors',
     )
     .option('--build <file>', 'build document written by `mtc build`', 'out/mtc-build.json')
     .option('--hosts <paths...>', 'host profiles, captured register lists or directories of them (default: the built-in profiles)')
     .option('--machine <names...>', 'machine types to simulate (default: all)')
-    .option('--qemu <version>', 'destination QEMU generation for KVM hosts: 10.2 (length check, stops at the first unexpected register) or 11.0', '10.2')
+    .option('--qemu <release>', 'QEMU release on both ends of KVM pairs (catalog/qemu/releases.yaml: 10.0, 10.2, x-mig-series, 11.0, 11.1; default: the newest); TCG hosts run their own')
+    .option('--from-qemu <release>', 'QEMU release of KVM sources (default: --qemu)')
+    .option('--to-qemu <release>', 'QEMU release of KVM destinations (default: --qemu)')
+    .option('--qemu-tree <dir>', 'the destination is the QEMU source tree DIR: its release, and the tolerances it registers itself')
     .option('--policy <file>', 'YAML policy: what must migrate (schema/policy.schema.json)')
     .option('--require <spec>', 'a requirement, e.g. "virt-10.1: 6.6,6.12,6.15,6.18" [both|forward|backward] (repeatable)', collect)
     .option('--reg-value <reg=value>', 'source value of a register for tolerance value tests, e.g. KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1 (repeatable; default: reset value 0)', collect)
-    .option('--no-tolerated-room', 'QEMU <= 10.2: do not count tolerated registers in the cpreg length check')
     .option('-f, --format <format>', 'text, markdown, json or html', 'text')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .action(async (opts: SimulateCliOptions) => {
