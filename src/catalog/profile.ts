@@ -32,6 +32,8 @@ export interface HostProfile {
   readonly remove: readonly string[];
   /** A captured list (names or hex ids): used as is, the history is not consulted. */
   readonly registers?: readonly string[];
+  /** `mtc capture`: the value the source sent for each captured id (informational; `explain` compares them). */
+  readonly values?: ReadonlyMap<bigint, string>;
   /** File it came from (`builtin:<name>` for shipped ones). */
   readonly source?: string;
 }
@@ -87,6 +89,7 @@ export function profileFromData(d: ProfileData, source: string): HostProfile {
     p.cpu = cpu;
   }
   if (d.registers) p.registers = d.registers;
+  if (d.values) p.values = new Map(Object.entries(d.values).map(([k, v]) => [BigInt(k), v]));
   return p;
 }
 
