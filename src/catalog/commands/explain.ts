@@ -365,6 +365,8 @@ export function explainLog(text: string, catalog: Catalog, history: KernelHistor
         });
     }
     for (const id of w.localOnly) add(id, 'missing', 'missing', silent ? { why: [`QEMU ${release.id} skips it without a word`] } : {});
+    if (a.length === b.length && w.incomingOnly.length + w.dropped.length + w.localOnly.length === 0)
+      notes.push(`${opts.from.name} and ${opts.to.name} list the same ${a.length} registers: QEMU ${release.id} loads the list as it is`);
     if (w.incomingOnly.length === 0 && w.dropped.length === 0 && events.some((e) => e.kind === 'load-failed' && e.cause === 'post-load'))
       notes.push(readBackNote(opts.from, opts.to, catalog, a, b));
   }
@@ -535,7 +537,7 @@ const HEADING: Readonly<Record<Status, string>> = { fails: 'Unexpected', dropped
 function describeRelease(r: ExplainResult): string {
   const rel = r.release.id;
   if (r.releaseFrom === 'option') return `${rel} (--qemu)`;
-  if (r.releaseFrom === 'default') return `${rel} (the log's lines fit no release's templates; the newest)`;
+  if (r.releaseFrom === 'default') return r.events.length ? `${rel} (the log's lines fit no release's templates; the newest, give --qemu to choose)` : `${rel} (no log line to tell; the newest, give --qemu to choose)`;
   const others = r.candidates.filter((c) => c !== rel);
   return others.length
     ? `${rel} (the log's lines fit ${r.candidates.join(', ')}; taking ${rel}, give --qemu to choose)`
