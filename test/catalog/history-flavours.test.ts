@@ -18,8 +18,17 @@ const POR_EL1 = 0x603000000013c514n; // (3,0,10,2,4)
 const POR_EL0 = 0x603000000013dd14n; // (3,3,10,2,4)
 const SCTLR2_EL1 = 0x603000000013c083n;
 
-function host(kernel: string, extra: { features?: string[]; kernel_config?: Record<string, boolean>; backports?: string[] } = {}) {
-  return profileFromData({ name: `h-${kernel}`, kernel, ...extra }, 'test');
+function host(kernel: string, extra: { features?: readonly string[]; kernel_config?: Readonly<Record<string, boolean>>; backports?: readonly string[] } = {}) {
+  return profileFromData(
+    {
+      name: `h-${kernel}`,
+      kernel,
+      ...(extra.features ? { features: [...extra.features] } : {}),
+      ...(extra.kernel_config ? { kernel_config: { ...extra.kernel_config } } : {}),
+      ...(extra.backports ? { backports: [...extra.backports] } : {}),
+    },
+    'test',
+  );
 }
 const lists = (kernel: string, extra: Parameters<typeof host>[1] = {}) => {
   const l = registerList(host(kernel, extra), catalog, history);
@@ -133,6 +142,9 @@ describe('RHEL 9: 5.14 plus named backports, and el9 flavours', () => {
     expect(diagnostics[0]).toMatchObject({ code: 'MTC2113', severity: 'warning', message: 'host profile: backport `deadbeef1234` is the commit of no change in the kernel history, so it changes nothing' });
     expect(diagnostics[0]!.span?.start.line).toBe(4);
     expect(catalogCodes.MTC2113.severity).toBe('warning');
+    const cli = runBin(['explain', '--from', 'h.yaml', '--to', 'n1-6.1'], dir, {}, '');
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toContain('warning[MTC2113]: h.yaml:4:13: host profile: backport `deadbeef1234` is the commit of no change in the kernel history');
   });
   it('through the CLI: explain names what the backports add against mainline 5.15', () => {
     const r = runBin(['explain', '--from', example, '--to', 'n1-5.15', '--qemu', '11.1'], process.cwd(), {}, '');

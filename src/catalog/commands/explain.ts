@@ -514,11 +514,12 @@ export interface ExplainCliOptions {
   readonly format?: string;
 }
 
-function profileArg(spec: string, catalog: Catalog): HostProfile {
+function profileArg(spec: string, catalog: Catalog, history: KernelHistory, warn: (d: Diagnostic) => void): HostProfile {
   const p = findProfile(spec);
   if (p) return p;
-  const r = loadProfile(spec, { catalog });
+  const r = loadProfile(spec, { catalog, history });
   if (!r.profile) throw new Error(r.diagnostics.map((d) => d.message).join('; ') || `no profile ${spec}`);
+  for (const d of r.diagnostics) warn(d);
   return r.profile;
 }
 
@@ -631,8 +632,9 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
     if (opts.target) eo = { ...eo, target: opts.target as 'x-mig' | 'tolerances' };
     if (release) eo = { ...eo, qemu: release };
     if (opts.machine) eo = { ...eo, machine: opts.machine };
-    if (opts.from) eo = { ...eo, from: profileArg(opts.from, catalog) };
-    if (opts.to) eo = { ...eo, to: profileArg(opts.to, catalog) };
+    const warn = (d: Diagnostic) => err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+    if (opts.from) eo = { ...eo, from: profileArg(opts.from, catalog, history, warn) };
+    if (opts.to) eo = { ...eo, to: profileArg(opts.to, catalog, history, warn) };
     if ((opts.from === undefined) !== (opts.to === undefined)) throw new Error('give both --from and --to (the source and the destination host)');
   } catch (e) {
     err(`error[MTC9004]: ${sanitize((e as Error).message)}\n`);
