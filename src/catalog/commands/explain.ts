@@ -157,8 +157,8 @@ export function explainRegister(catalog: Catalog, history: KernelHistory, id: bi
   if (firstAlways && !t?.baseline) {
     why.push(
       direction === 'missing'
-        ? `the destination runs Linux ${firstAlways.since} or later, the source an older kernel; missing does not fail this migration, but the reverse (backward) migration fails with "Unexpected register"`
-        : `the source runs Linux ${firstAlways.since} or later, the destination an older kernel: backward migration fails`,
+        ? `the destination runs Linux ${firstAlways.since} or later, the source an older kernel; missing does not fail this migration, but the reverse (backward) one carries a register its destination does not have`
+        : `the source runs Linux ${firstAlways.since} or later, the destination an older kernel: a backward migration carries a register the destination does not have`,
     );
     return { name, why, remedy: 'hide', range: `since ${firstAlways.since}`, commits };
   }
