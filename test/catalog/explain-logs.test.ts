@@ -50,6 +50,14 @@ describe('QEMU 11.1.1 logs', () => {
     expect(r.stdout).toContain('  // DBGDTRTX (0x40200000200e0298): no rule; QEMU tolerates it by itself');
   });
 
+  it('without -trace, with the captured profiles of both ends: DBGDTRTX is absent from the log because 11.1 tolerates it by itself', () => {
+    const r = runBin(['explain', log('qemu-10.2.2-to-11.1.1-max.log'), '--from', capture('10.2.2-virt-10.2-max'), '--to', capture('11.1.1-virt-10.2-max')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Tolerated: DBGDTRTX 0x40200000200e0298 (system register 0x200e0298)\n');
+    expect(r.stdout).toContain('  - not in the log: QEMU 11.1 tolerates it, which it prints only as a trace event (-trace tolerate_cpreg_only_in_incoming_stream)\n');
+    expect(r.stdout).toContain('Unexpected: ID_AA64ISAR0_EL1 0x603000000013c030 (system register 0x1013c030), line 1');
+  });
+
   it('without -trace the same failure is read from the error and the warning alone', () => {
     const r = runBin(['explain', log('qemu-10.2.2-to-11.1.1-max.log')]);
     expect(r.stdout).toContain('Unexpected: ID_AA64ISAR0_EL1 0x603000000013c030 (system register 0x1013c030), line 1');

@@ -309,6 +309,12 @@ export function explainLog(text: string, catalog: Catalog, history: KernelHistor
     const w = explainRegister(catalog, history, id, direction, accel);
     const why = [...valueWhy, ...(extra.why ?? []), ...w.why];
     if (canTolerate) why.unshift(tol!.text);
+    // A log that does not name a register its QEMU tolerates: that QEMU says so only in a trace event.
+    if (canTolerate && extra.logLine === undefined && events.length > 0 && logIsRelease) {
+      const trace = direction === 'unexpected' ? release.traceUnexpected : release.traceMissing;
+      const event = trace ? /^\S+/.exec(trace)?.[0] : undefined;
+      why.unshift(`not in the log: QEMU ${release.id} tolerates it, which it prints only as a trace event${event ? ` (-trace ${event})` : ''}`);
+    }
     const reg: ExplainedRegister = {
       id,
       name: w.name,
