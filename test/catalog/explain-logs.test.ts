@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainCodes } from '../../src/catalog/commands/explain-codes.js';
+import { tempProject } from '../helpers.js';
 import { runBin } from '../support/cli.js';
 
 const LOGS = join('test', 'fixtures', 'catalog', 'logs');
@@ -185,6 +186,35 @@ describe('host profiles without a log: what each release does with the N1 pair 6
     const r = runBin(['explain', '--from', 'n1-6.15', '--to', 'n1-6.12', '--qemu', 'x-mig-series'], process.cwd(), {}, '');
     expect(r.stdout).toContain('    qemu-system-aarch64: kvm_arm_cpu_post_load Unexpected register in input stream: 0 0x6030000000160003 fw feat reg 3\n');
     expect(r.stdout).toContain('    qemu-system-aarch64: kvm_arm_cpu_post_load Missing register in input stream: 2 0x603000000013c513 op0:3 op1:0 crn:10 crm:2 op2:3\n');
+  });
+});
+
+describe('QEMU 11.1.1\'s assignment bug (MTC2207)', () => {
+  it('from both host profiles: a refused register before a tolerated one is forgotten', () => {
+    // 6.12 with one more register (S3_0_C1_C4_0, before TCR2_EL1) than 6.13 lists: 11.1 refuses it,
+    // then tolerates TCR2_EL1, PIRE0_EL1 and PIR_EL1 (-cpu host), the last of which decides.
+    const dir = tempProject({ 'src.yaml': 'format: 1\nname: n1-6.12-plus\nkernel: "6.12"\nadd: ["0x603000000013c0a0"]\n' });
+    const r = runBin(['explain', '--from', 'src.yaml', '--to', 'n1-6.13', '--qemu', '11.1'], dir, {}, '');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Unexpected: SCTLRMASK_EL1 0x603000000013c0a0 (system register op0:3 op1:0 crn:1 crm:4 op2:0)');
+    expect(r.stdout).toContain(
+      "warning[MTC2207]: the migration passes only because of QEMU 11.1.1's assignment bug (target/arm/machine.c:1161 and 1186): PIR_EL1, the last register the destination lacks, is tolerated, which clears the refusal of SCTLRMASK_EL1; its value is lost",
+    );
+    // Without the last tolerated register after it, the refusal stands.
+    const none = runBin(['explain', '--from', 'src.yaml', '--to', 'n1-6.12', '--qemu', '11.1'], dir, {}, '');
+    expect(none.stdout).not.toContain('MTC2207');
+  });
+  it('from a log: a fail line, a later tolerated register, and no load failure (lines written from the 11.1 templates)', () => {
+    const log = [
+      'qemu-system-aarch64: handle_cpreg_only_in_incoming_stream: system register 0x1013c030 in the incoming stream but unknown on the destination: fail migration',
+      'tolerate_cpreg_only_in_incoming_stream system register 0x1013c513 is in incoming stream but not on destination but this is explicitly tolerated',
+      '',
+    ].join('\n');
+    const r = runBin(['explain'], process.cwd(), {}, log);
+    expect(r.stdout).toContain('warning[MTC2207]: the migration passes only because of QEMU 11.1.1\'s assignment bug');
+    expect(r.stdout).toContain('which clears the refusal of ID_AA64ISAR0_EL1');
+    const failed = runBin(['explain'], process.cwd(), {}, log + "qemu-system-aarch64: load of migration failed: Invalid argument: error while loading state for instance 0x0 of device 'cpu': post load hook failed for: cpu, version_id: 22, minimum_version: 22, ret: -1\n");
+    expect(failed.stdout).not.toContain('MTC2207');
   });
 });
 

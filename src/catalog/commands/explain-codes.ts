@@ -43,6 +43,13 @@ export const explainCodes = codeTable({
     docs:
       'QEMU 10.0 and 10.2 walk their own register list and stop at its end (target/arm/machine.c of 10.2.2, :1054-1068), so incoming registers that sort after the destination\'s last one are never looked at: they are neither loaded nor refused. With both host profiles mtc names them (for example `KVM_REG_ARM_VENDOR_HYP_BMAP_2` from a 6.15 source to a 6.12 destination). The guest keeps running with the destination\'s reset value; a rule that hides the register on the newer kernel makes both ends agree.',
   },
+  MTC2207: {
+    name: 'passes-by-qemu-bug',
+    severity: 'warning',
+    summary: 'the migration passes only because of QEMU 11.1\'s assignment bug; the refused registers\' values are lost',
+    docs:
+      'QEMU 11.1.1 keeps only the verdict of the last incoming register the destination lacks: `fail = handle_cpreg_only_in_incoming_stream(…)` assigns where it should or (target/arm/machine.c:1161 and :1186). So when the last such register, in index order, is tolerated, every earlier refusal is forgotten: QEMU prints `… fail migration` for them and the migration passes, with their values lost. mtc says so from the log (a `fail migration` line, a later tolerated one, no failure) or from both host profiles. Tolerate the refused registers on the machine type, or make both ends list them; a later QEMU that fixes the bug fails this migration.',
+  },
 });
 
 export type ExplainCode = keyof typeof explainCodes;

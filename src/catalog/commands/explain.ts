@@ -20,7 +20,7 @@ import { findProfile, loadProfile, registerList, type HostProfile } from '../pro
 import { classOfId, describeFields, idHex } from '../regid.js';
 import type { Catalog } from '../types.js';
 import { explainCodes } from './explain-codes.js';
-import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent } from './qemu-log.js';
+import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent, type RegisterEvent } from './qemu-log.js';
 
 export { parseMigrationLog, type LogEvent } from './qemu-log.js';
 
@@ -219,6 +219,18 @@ function walk(r: ReleaseModel, src: readonly bigint[], dst: readonly bigint[]): 
 /* The explanation.                                                          */
 /* ------------------------------------------------------------------------ */
 
+/** MTC2207: the refusals QEMU 11.1.1 forgets because a later incoming register is tolerated. */
+function assignBug(release: ReleaseModel, refused: readonly ExplainedRegister[], last: ExplainedRegister, where: { file: string; span?: Diagnostic['span'] }): Diagnostic {
+  const names = refused.map((x) => x.name);
+  return {
+    code: explainCodes.MTC2207.code,
+    severity: 'warning',
+    message: `the migration passes only because of QEMU ${release.tree ?? release.id}'s assignment bug (${release.cite.find((c) => c.includes('fail ='))?.replace(/ \(11\.1\.1, .*$/, '') ?? 'target/arm/machine.c'}): ${last.name}, the last register the destination lacks, is tolerated, which clears the refusal of ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}; ${names.length === 1 ? 'its value is' : 'their values are'} lost`,
+    ...where,
+    help: `tolerate ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} on the machine type, or make both ends list ${names.length === 1 ? 'it' : 'them'}: a QEMU without the bug fails this migration`,
+  };
+}
+
 function hex32(v: bigint): string {
   return '0x' + v.toString(16);
 }
@@ -264,6 +276,7 @@ export function explainLog(text: string, catalog: Catalog, history: KernelHistor
   const target = opts.target ?? (release.interfaces.xmig ? 'x-mig' : 'tolerances');
 
   const logIsRelease = !opts.qemu || guess.candidates.includes(opts.qemu.id);
+  const profiles = !!(opts.from && opts.to);
   const registers: ExplainedRegister[] = [];
   const byId = new Map<bigint, ExplainedRegister>();
   const counters = { unexpected: 0, missing: 0 };
@@ -373,13 +386,27 @@ export function explainLog(text: string, catalog: Catalog, history: KernelHistor
     for (const id of w.localOnly) add(id, 'missing', 'missing', silent ? { why: [`QEMU ${release.id} skips it without a word`] } : {});
     if (a.length === b.length && w.incomingOnly.length + w.dropped.length + w.localOnly.length === 0)
       notes.push(`${opts.from.name} and ${opts.to.name} list the same ${a.length} registers: QEMU ${release.id} loads the list as it is`);
+    if (release.assignBug && w.incomingOnly.length > 0) {
+      // Only the last incoming-only register's verdict counts (target/arm/machine.c:1161, 1186 of 11.1.1).
+      const last = byId.get(w.incomingOnly.reduce((x, y) => (y > x ? y : x)));
+      const refused = w.incomingOnly.map((id) => byId.get(id)!).filter((x) => x.status === 'fails');
+      if (last?.status === 'tolerated' && refused.length > 0) diagnostics.push(assignBug(release, refused, last, { file }));
+    }
     if (w.incomingOnly.length === 0 && w.dropped.length === 0 && events.some((e) => e.kind === 'load-failed' && e.cause === 'post-load'))
       notes.push(readBackNote(opts.from, opts.to, catalog, a, b));
   }
 
+  // The same bug, read from the log: a refusal, a later tolerated register, and no failure.
+  if (release.assignBug && !profiles) {
+    const incoming = events.filter((e): e is RegisterEvent => e.kind === 'unexpected');
+    const lastEv = incoming[incoming.length - 1];
+    const refused = incoming.filter((e) => !e.tolerated).map((e) => byId.get(e.id)!);
+    if (lastEv?.tolerated && refused.length > 0 && !events.some((e) => e.kind === 'load-failed'))
+      diagnostics.push(assignBug(release, refused, byId.get(lastEv.id)!, at(refused[0]!.logLine ?? lastEv.line, /fail migration/)));
+  }
+
   // What the log says without naming registers.
   const failsNamed = events.some((e) => (e.kind === 'unexpected' && !e.tolerated) || e.kind === 'set-failed' || e.kind === 'unknown-to-kvm');
-  const profiles = !!(opts.from && opts.to);
   for (const e of events) {
     if (e.kind === 'array-length') {
       const n = e.incoming - e.local;
