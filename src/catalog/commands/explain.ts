@@ -12,7 +12,7 @@ import { renderHuman, sanitize, useColor } from '../../diagnostics/render.js';
 import { SourceFile } from '../../syntax/source.js';
 import { findBuiltinVersion, loadBuiltinProfile } from '../../qemu/builtin.js';
 import { locText, type BuiltinTolerance } from '../../qemu/profile.js';
-import { findRelease, loadReleases, newestRelease, QEMU_PREFIX, registerName, releaseIds, renderLine, type ReleaseModel } from '../../qemu/releases.js';
+import { findRelease, newestRelease, QEMU_PREFIX, registerName, releaseIds, renderLine, type ReleaseModel } from '../../qemu/releases.js';
 import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
 import { compileHistory, loadBuiltinHistory, type KernelHistory, type PresenceChange } from '../history.js';
@@ -730,9 +730,4 @@ function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
     line: d.span?.start.line ?? null,
     help: d.help ?? null,
   };
-}
-
-/** Every release id, for `--qemu`'s help. */
-export function qemuReleaseIds(): string[] {
-  return loadReleases().map((r) => r.id);
 }
