@@ -7,11 +7,11 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Catalog } from './types.js';
 import { diagnosticAt } from './catalog-file.js';
 import { validateKernels } from './generated/validators.js';
-import { loadBuiltinHistory, normalizeHistory, resolveRegisterSpec, type KernelHistory } from './history.js';
+import { loadShippedHistory, normalizeHistory, resolveRegisterSpec, type KernelHistory } from './history.js';
 import { DEFAULT_MAX_CATALOG_BYTES, parseYamlText, readTextBounded, schemaDiagnostics, type CompiledValidator } from './yaml-file.js';
 
 /**
- * Reads a history YAML file. With `extend` (default: the built-in history),
+ * Reads a history YAML file. With `extend` (default: the shipped history),
  * the file's entries are added to it: its releases are merged, its baseline
  * entries replace the baseline of the same registers, its changes are added.
  */
@@ -19,7 +19,7 @@ export function loadHistory(
   file: string,
   opts: { catalog?: Catalog; extend?: KernelHistory | null; maxFileBytes?: number; text?: string } = {},
 ): { history: KernelHistory; diagnostics: Diagnostic[] } {
-  const base = opts.extend === undefined ? loadBuiltinHistory() : opts.extend;
+  const base = opts.extend === undefined ? loadShippedHistory() : opts.extend;
   const empty = base ?? normalizeHistory({});
   let text = opts.text;
   if (text === undefined) {

@@ -5,7 +5,12 @@ import { validateKernels } from './generated/validators.js';
 import { classOfId, idHex, parseIdHex } from './regid.js';
 import type { Catalog } from './types.js';
 
-/** `always`, `never`, or the host/vcpu feature the register is gated on (`FEAT_TCR2`). */
+/**
+ * `always`, `never`, or what the register is gated on: a host/vcpu feature
+ * (`FEAT_TCR2`), a kernel build option (`CONFIG_ARM64_POE`, on unless a host
+ * profile's `kernel_config` turns it off), or several of them joined by `&`
+ * (`FEAT_S1POE & CONFIG_ARM64_POE`: all of them).
+ */
 export type Presence = string;
 
 export interface BaselineEntry {
@@ -20,7 +25,12 @@ export interface PresenceChange {
   /** First kernel version (inclusive) with this behaviour. */
   readonly since: string;
   readonly when: Presence;
-  /** Only in these kernel flavours (`stable`, a distro name); absent = mainline and every flavour. */
+  /**
+   * Only in these kernel flavours (`stable`, `el9`); absent = mainline and every flavour. With a
+   * flavour, a `since` of three parts (`6.12.77`, a stable point release) applies within that
+   * series only (6.12.77 and later 6.12.y): a backport to one stable series says nothing of the
+   * next, which follows its own entry or mainline.
+   */
   readonly flavours?: readonly string[];
   readonly commit?: string;
   readonly note?: string;
@@ -66,19 +76,25 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Feature names are case-insensitive and may omit `FEAT_`; some imply others (FP8 → FPMR). */
+/** Feature names are case-insensitive and may omit `FEAT_`; some imply others (FP8 → FPMR). Kernel options keep their `CONFIG_`. */
 export function normalizeFeature(f: string): string {
   const u = f.toUpperCase();
-  return u.startsWith('FEAT_') || u === 'ALWAYS' || u === 'NEVER' ? u : `FEAT_${u}`;
+  return u.startsWith('FEAT_') || u.startsWith('CONFIG_') || u === 'ALWAYS' || u === 'NEVER' ? u : `FEAT_${u}`;
 }
 const IMPLIED: Record<string, string[]> = { FEAT_FP8: ['FEAT_FPMR'], FEAT_S1POE: [], FEAT_PMUV3: [] };
-export function featureSet(features: readonly string[]): Set<string> {
+
+/**
+ * What a host has: its features (and those they imply), and `!CONFIG_X` for
+ * each kernel build option its `kernel_config` turns off.
+ */
+export function featureSet(features: readonly string[], kernelConfig: Readonly<Record<string, boolean>> = {}): Set<string> {
   const out = new Set<string>();
   for (const f of features) {
     const n = normalizeFeature(f);
     out.add(n);
     for (const i of IMPLIED[n] ?? []) out.add(i);
   }
+  for (const [k, on] of Object.entries(kernelConfig)) if (!on) out.add(`!${normalizeFeature(k)}`);
   return out;
 }
 
@@ -147,17 +163,38 @@ export function compileHistory(history: KernelHistory, catalog: Catalog): Compil
   return out;
 }
 
-/** The rule in force for a register on a kernel: the last applicable change, else the baseline. */
+/** Whether `commit` is one of `backports` (abbreviated ids of either length: one a prefix of the other). */
+export function commitIn(commit: string, backports: readonly string[]): boolean {
+  const c = commit.toLowerCase();
+  return backports.some((b) => {
+    const x = b.toLowerCase();
+    return x.startsWith(c) || c.startsWith(x);
+  });
+}
+
+/**
+ * The rule in force for a register on a kernel: the last applicable change,
+ * else the baseline. A change applies from its `since` on, in its
+ * `flavours` only (a three-part `since` within its stable series only), and
+ * also on an older kernel whose profile names its commit among `backports`
+ * (a distribution kernel, 5.14 plus what RHEL 9 took from later releases).
+ */
 export function presenceAt(
   t: RegisterTimeline | undefined,
   kernel: string,
   flavour?: string,
+  backports: readonly string[] = [],
 ): { when: Presence; change?: PresenceChange; baseline?: BaselineEntry } {
   if (!t) return { when: 'never' };
+  const families = flavour ? flavourFamilies(flavour) : undefined;
   let found: PresenceChange | undefined;
   for (const c of t.changes) {
-    if (c.flavours && (!flavour || !c.flavours.includes(flavourFamily(flavour)))) continue;
-    if (compareVersions(c.since, kernel) <= 0) {
+    if (c.flavours) {
+      if (!families || !c.flavours.some((f) => families.has(f.toLowerCase()))) continue;
+      if (c.since.split('.').length >= 3 && series(c.since) !== series(kernel)) continue;
+    }
+    const backported = !c.flavours && c.commit !== undefined && commitIn(c.commit, backports);
+    if (compareVersions(c.since, kernel) <= 0 || backported) {
       // A flavour-specific change with an older `since` than a mainline one must not undo it.
       if (!found || compareVersions(c.since, found.since) >= 0) found = c;
     }
@@ -167,25 +204,70 @@ export function presenceAt(
   return { when: 'never' };
 }
 
-/** `stable` for `6.12.40-stable` style flavours given as `stable`, `rhel9` → `rhel9`. */
-function flavourFamily(f: string): string {
-  return f.toLowerCase();
+/** `6.12` of `6.12.77`. */
+function series(v: string): string {
+  return v.split('.').slice(0, 2).join('.');
 }
 
+/**
+ * The names a flavour answers to: itself and its parts, a part's minor
+ * release dropped (`570.12.1.el9_6.aarch64` → `el9_6`, `el9`, …), so that a
+ * history entry for `el9` applies to every RHEL 9 kernel and one for `el9_6`
+ * to RHEL 9.6's.
+ */
+export function flavourFamilies(f: string): Set<string> {
+  const l = f.toLowerCase();
+  const out = new Set<string>([l]);
+  for (const part of l.split(/[.-]/)) {
+    if (part === '') continue;
+    out.add(part);
+    out.add(part.replace(/_\d+$/, ''));
+  }
+  return out;
+}
+
+/** Whether a host with `features` (see featureSet()) lists a register gated by `when`. */
 export function isListed(when: Presence, features: ReadonlySet<string>): boolean {
-  if (when === 'always') return true;
-  if (when === 'never') return false;
-  return features.has(normalizeFeature(when));
+  return when.split('&').every((term) => {
+    const t = term.trim();
+    if (t === 'always') return true;
+    if (t === 'never') return false;
+    const n = normalizeFeature(t);
+    // A kernel build option is on unless the host's profile turns it off.
+    if (n.startsWith('CONFIG_')) return !features.has(`!${n}`);
+    return features.has(n);
+  });
 }
 
 /* ---------------------------- loading ---------------------------------- */
 
 let builtin: KernelHistory | undefined;
+let forRun: KernelHistory | undefined;
 
 /** The shipped history (catalog/kernels.json, compiled from catalog/kernels.yaml and the baseline TSV). */
-export function loadBuiltinHistory(): KernelHistory {
+export function loadShippedHistory(): KernelHistory {
   if (!builtin) builtin = normalizeHistory(JSON.parse(readFileSync(new URL('catalog/kernels.json', packageRoot), 'utf8')) as Partial<KernelHistory>);
   return builtin;
+}
+
+/**
+ * The history of this run: the shipped one, or what `--history` made of it
+ * once the command line called useHistoryForRun(). Code that takes a history
+ * as a parameter defaults to this one.
+ */
+export function loadBuiltinHistory(): KernelHistory {
+  return forRun ?? loadShippedHistory();
+}
+
+/**
+ * Makes `history` (the shipped one extended by `--history`) the default of
+ * every piece of code that takes the built-in history when given none, for
+ * the rest of this process: the simulator's host models, which `simulate`
+ * and the matrix of `diff` build deep inside. The command line calls it once,
+ * before the command runs.
+ */
+export function useHistoryForRun(history: KernelHistory): void {
+  forRun = history;
 }
 
 export function normalizeHistory(h: Partial<KernelHistory>): KernelHistory {

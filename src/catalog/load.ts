@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Catalog } from './types.js';
+import type { MapCatalog } from './catalog.js';
 import { cloneBuiltinCatalog } from './builtin.js';
 import { readCatalogFile } from './catalog-file.js';
 
@@ -11,7 +11,7 @@ export interface LoadCatalogOptions {
 }
 
 /** The built-in catalog extended and overridden by user files. */
-export function loadCatalog(opts: LoadCatalogOptions = {}): { catalog: Catalog; diagnostics: Diagnostic[] } {
+export function loadCatalog(opts: LoadCatalogOptions = {}): { catalog: MapCatalog; diagnostics: Diagnostic[] } {
   const files = opts.files ?? [];
   if (files.length === 0) return { catalog: cloneBuiltinCatalog(), diagnostics: [] };
   const catalog = cloneBuiltinCatalog();

@@ -5,7 +5,8 @@ import { catalogCodes } from '../validate/catalog-codes.js';
 import { loadBuiltinCatalog, packageRoot } from './builtin.js';
 import { diagnosticAt } from './catalog-file.js';
 import { validateProfile } from './generated/validators.js';
-import { compareVersions, compileHistory, featureSet, isListed, presenceAt, resolveRegisterSpec, type KernelHistory } from './history.js';
+import { commitIn, compareVersions, compileHistory, featureSet, isListed, loadBuiltinHistory, presenceAt, resolveRegisterSpec, type KernelHistory } from './history.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { classOfId, encodeSysreg, idHex } from './regid.js';
 import type { Catalog } from './types.js';
 import { jsonErrorWhere } from '../util/read-file.js';
@@ -25,6 +26,10 @@ export interface HostProfile {
   readonly cpu?: { readonly name?: string; readonly midr: number; readonly revidr?: number; readonly aidr?: number };
   /** Host/vcpu features (`FEAT_TCR2`, `FEAT_S1PIE`, `FEAT_S1POE`, `FEAT_FP8`, `FEAT_SCTLR2`, `FEAT_PMUv3` for a vcpu with PMU). */
   readonly features: readonly string[];
+  /** Kernel build options that differ from their default (`CONFIG_ARM64_POE: false`): the history's `CONFIG_…` terms read them. */
+  readonly kernelConfig?: Readonly<Record<string, boolean>>;
+  /** Upstream commits this kernel carries although its version is older (RHEL 9's 5.14): their history changes apply to it. */
+  readonly backports?: readonly string[];
   /** CSSELR values the host has a CCSIDR demux entry for (default [0, 1, 2]: L1D, L1I, L2). */
   readonly caches: readonly number[];
   /** Corrections to the history model: names or hex ids. */
@@ -32,8 +37,8 @@ export interface HostProfile {
   readonly remove: readonly string[];
   /** A captured list (names or hex ids): used as is, the history is not consulted. */
   readonly registers?: readonly string[];
-  /** `mtc capture`: the value the host sent for each captured id (hex id → hex value). */
-  readonly values?: Readonly<Record<string, string>>;
+  /** `mtc capture`: the value the source sent for each captured id (informational; `explain` compares them). */
+  readonly values?: ReadonlyMap<bigint, string>;
   /** File it came from (`builtin:<name>` for shipped ones). */
   readonly source?: string;
 }
@@ -49,6 +54,8 @@ interface ProfileData {
   qemu?: string;
   cpu?: { name?: string; midr: number | string; revidr?: number | string; aidr?: number | string };
   features?: string[];
+  kernel_config?: Record<string, boolean>;
+  backports?: string[];
   caches?: number[];
   add?: string[];
   remove?: string[];
@@ -81,7 +88,6 @@ export function profileFromData(d: ProfileData, source: string): HostProfile {
   if (kernel !== undefined) p.kernel = kernel;
   if (flavour !== undefined) p.flavour = flavour;
   if (d.qemu !== undefined) p.qemu = d.qemu;
-  if (d.values !== undefined) p.values = d.values;
   if (d.cpu) {
     const cpu: { name?: string; midr: number; revidr?: number; aidr?: number } = { midr: u32(d.cpu.midr)! };
     if (d.cpu.name !== undefined) cpu.name = d.cpu.name;
@@ -90,6 +96,9 @@ export function profileFromData(d: ProfileData, source: string): HostProfile {
     p.cpu = cpu;
   }
   if (d.registers) p.registers = d.registers;
+  if (d.kernel_config) p.kernelConfig = { ...d.kernel_config };
+  if (d.backports) p.backports = [...d.backports];
+  if (d.values) p.values = new Map(Object.entries(d.values).map(([k, v]) => [BigInt(k), v]));
   return p;
 }
 
@@ -125,9 +134,9 @@ export function registerList(profile: HostProfile, catalog: Catalog, history: Ke
   } else {
     if (!profile.kernel) throw new Error(`profile ${profile.name}: no kernel version and no captured register list`);
     const c = compileHistory(history, catalog);
-    const features = featureSet(profile.features);
+    const features = featureSet(profile.features, profile.kernelConfig);
     for (const t of c.timelines.values()) {
-      const p = presenceAt(t, profile.kernel, profile.flavour);
+      const p = presenceAt(t, profile.kernel, profile.flavour, profile.backports);
       if (isListed(p.when, features)) out.add(t.id);
     }
     for (const csselr of profile.caches) out.add(0x6020000000110000n | BigInt(csselr));
@@ -169,7 +178,7 @@ export function readProfileSources(dir: string, catalog: Catalog = loadBuiltinCa
   return { profiles, diagnostics };
 }
 
-function parseProfileText(text: string, display: string, catalog: Catalog): { data?: ProfileData; diagnostics: Diagnostic[] } {
+function parseProfileText(text: string, display: string, catalog: Catalog, history?: KernelHistory): { data?: ProfileData; diagnostics: Diagnostic[] } {
   const read = parseYamlText(text, display);
   if (read.diagnostics.length) return { diagnostics: read.diagnostics };
   const schema = schemaDiagnostics(read, validateProfile as CompiledValidator, 'host profile');
@@ -188,7 +197,15 @@ function parseProfileText(text: string, display: string, catalog: Catalog): { da
   if ((data.accel ?? 'kvm') === 'kvm' && !data.kernel && !data.registers)
     diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a kvm profile needs `kernel` or a captured `registers` list'));
   if (data.accel === 'tcg' && !data.qemu) diagnostics.push(diagnosticAt(read, '', 'MTC2106', 'host profile: a tcg profile needs `qemu`'));
-  return diagnostics.length ? { diagnostics } : { data, diagnostics };
+  const commits = (history ?? loadBuiltinHistory()).changes.flatMap((c) => (c.commit && !c.flavours ? [c.commit] : []));
+  (data.backports ?? []).forEach((b, i) => {
+    if (!commitIn(b, commits))
+      diagnostics.push({
+        ...diagnosticAt(read, `/backports/${i}`, 'MTC2113', `host profile: backport \`${b}\` is the commit of no change in the kernel history, so it changes nothing`),
+        help: 'name the upstream commit of a change the history has (catalog/kernels.yaml, or your --history file: add the change there first)',
+      });
+  });
+  return hasErrors(diagnostics) ? { diagnostics } : { data, diagnostics };
 }
 
 /**
@@ -198,7 +215,7 @@ function parseProfileText(text: string, display: string, catalog: Catalog): { da
  */
 export function loadProfile(
   file: string,
-  opts: { catalog?: Catalog; maxFileBytes?: number; text?: string; name?: string } = {},
+  opts: { catalog?: Catalog; history?: KernelHistory; maxFileBytes?: number; text?: string; name?: string } = {},
 ): { profile: HostProfile | undefined; diagnostics: Diagnostic[] } {
   const catalog = opts.catalog ?? loadBuiltinCatalog();
   let text = opts.text;
@@ -210,7 +227,7 @@ export function loadProfile(
   const base = (opts.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')).replace(/[^A-Za-z0-9_.+-]/g, '_') || 'captured';
   const trimmed = text.trimStart();
   if (/\.ya?ml$/i.test(file) && !trimmed.startsWith('[') && !trimmed.startsWith('{')) {
-    const r = parseProfileText(text, file, catalog);
+    const r = parseProfileText(text, file, catalog, opts.history);
     return { profile: r.data ? profileFromData(r.data, file) : undefined, diagnostics: r.diagnostics };
   }
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return capturedJson(text, file, base);

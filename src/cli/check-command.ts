@@ -1,5 +1,8 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { loadBuiltinCatalog } from '../catalog/builtin.js';
+import { loadCatalog } from '../catalog/load.js';
+import { loadHistory } from '../catalog/history-file.js';
+import { HISTORY_EXTRA } from '../catalog/validate-support.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compile } from '../compile.js';
@@ -16,11 +19,10 @@ export async function runCheck(paths: string[], opts: CheckOptions): Promise<num
     const limits = limitsFrom(opts);
     const defaultTarget = parseTarget(opts.target);
     const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
-    const history = await historyExtras(opts.history, catalog);
     const inputs = await ruleInputs(paths, { ...opts, allowStdin: true }, limits);
-    const qemu = qemuExtras(inputs.paths, { ...opts, root: inputs.root });
-    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: new Map([...history.extras, ...qemu.extras]) });
-    const diags = [...catalogDiags, ...history.diagnostics, ...qemu.diagnostics, ...result.diagnostics];
+    const run = checkExtras(inputs.paths, { ...opts, root: inputs.root }, catalog);
+    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: run.extras });
+    const diags = [...catalogDiags, ...run.diagnostics, ...result.diagnostics];
     await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
     return hasErrors(diags) ? 1 : 0;
   } catch (e) {
@@ -35,24 +37,30 @@ export async function catalogFor(files: readonly string[]): Promise<{ catalog: C
   return loadCatalog({ files });
 }
 
-/** A user's kernel-history file for the catalog-based checks (`--history`); none: the built-in one. */
-export async function historyExtras(
-  file: string | undefined,
-  catalog: Catalog,
-): Promise<{ extras: ReadonlyMap<string, unknown>; diagnostics: Diagnostic[] }> {
-  if (file === undefined) return { extras: new Map(), diagnostics: [] };
-  const { loadHistory } = await import('../catalog/history-file.js');
-  const { HISTORY_EXTRA } = await import('../catalog/validate-support.js');
-  const { history, diagnostics } = loadHistory(file, { catalog });
-  return { extras: new Map([[HISTORY_EXTRA, history]]), diagnostics };
-}
-
-/** The QEMU of the run (`--qemu-tree`, `--qemu`, or mtc.yaml's `qemu`) as the `qemu` extra of the checks. */
-export function qemuExtras(
+/**
+ * The extras the checks take from the command line, for `check`, `build` and
+ * each tree of `diff`: the QEMU of the run (`--qemu-tree`, `--qemu`, or
+ * mtc.yaml's `qemu`) and, with `--history`, the user's kernel history, read
+ * against `catalog` (default: the built-in one extended by `--catalog`). The
+ * history's diagnostics come first.
+ */
+export function checkExtras(
   inputs: readonly string[],
-  opts: { qemu?: string; qemuTree?: string; root?: string },
+  opts: { qemu?: string; qemuTree?: string; root?: string; history?: string; catalog?: readonly string[] },
+  catalog?: Catalog,
 ): { extras: ReadonlyMap<string, unknown>; context: QemuContext; diagnostics: Diagnostic[] } {
   const cfg = loadQemuConfig(opts.root ?? process.cwd(), inputs);
   const sel = selectQemu({ ...(opts.qemu !== undefined ? { qemu: opts.qemu } : {}), ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}) }, cfg.config);
-  return { extras: new Map([[QEMU_EXTRA, sel.context]]), context: sel.context, diagnostics: [...cfg.diagnostics, ...sel.diagnostics] };
+  const extras = new Map<string, unknown>([[QEMU_EXTRA, sel.context]]);
+  const diagnostics: Diagnostic[] = [];
+  if (opts.history !== undefined) {
+    const cat = catalog ?? (opts.catalog?.length ? loadCatalog({ files: opts.catalog }).catalog : loadBuiltinCatalog());
+    const h = loadHistory(opts.history, { catalog: cat });
+    extras.set(HISTORY_EXTRA, h.history);
+    diagnostics.push(...h.diagnostics);
+  }
+  return { extras, context: sel.context, diagnostics: [...diagnostics, ...cfg.diagnostics, ...sel.diagnostics] };
 }
+
+/** checkExtras() under the name src/emit/command.ts (`mtc build`) imports. */
+export const qemuExtras = checkExtras;

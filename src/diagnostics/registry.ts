@@ -8,10 +8,11 @@ import { formatCodes } from '../format/codes.js';
 import { reviewCodes } from '../review/codes.js';
 import { qemuCodes } from '../qemu/codes.js';
 import { captureCodes } from '../capture/codes.js';
+import { explainCodes } from '../catalog/commands/explain-codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, explainCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)
@@ -36,6 +37,7 @@ export function diagnosticsMarkdown(): string {
     '| MTC00xx | lexing and parsing |',
     '| MTC10xx | structural checks (no catalog needed) |',
     '| MTC20xx, MTC21xx | register catalog, kernel history and host profiles |',
+    '| MTC22xx | `mtc explain`: reading QEMU migration logs |',
     '| MTC30xx | build and emitters |',
     '| MTC40xx | simulator |',
     '| MTC50xx | review (`mtc diff`) |',

@@ -1,7 +1,8 @@
 /** `mtc diff`: options → runDiff → the chosen format on stdout (or --output). */
 import { writeOutputFile } from '../util/write-output.js';
 import { renderHuman, useColor } from '../diagnostics/render.js';
-import { loadCatalog } from '../catalog/index.js';
+import { loadBuiltinCatalog } from '../catalog/index.js';
+import { useRunInputs } from '../cli/run-inputs.js';
 import type { DiffCommandOptions } from '../cli/commands/diff.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { findBuiltinVersion } from '../qemu/builtin.js';
@@ -54,9 +55,10 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       ...(opts.qemu !== undefined && findBuiltinVersion(opts.qemu) ? { qemu: opts.qemu } : {}),
       ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}),
     };
-    const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
+    // --catalog and --history: the checks of both trees take them explicitly, the matrix's host models as the run's.
+    const { catalog, history, diagnostics } = await useRunInputs({ catalog: opts.catalog ?? [], ...(opts.history !== undefined ? { history: opts.history } : {}) });
     if (diagnostics.some((d) => d.severity === 'error')) {
-      for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+      for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
       return 2;
     }
     const { report, exitCode } = runDiff({
@@ -70,7 +72,8 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),
       ...ends,
       qemuSelection,
-      catalog,
+      catalog: catalog ?? loadBuiltinCatalog(),
+      ...(history ? { history } : {}),
       defaultTarget: parseTarget(opts.target),
       limits: limitsFrom(opts),
     });

@@ -7,6 +7,8 @@
 import { statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Catalog } from '../catalog/types.js';
+import type { KernelHistory } from '../catalog/history.js';
+import { HISTORY_EXTRA } from '../catalog/validate-support.js';
 import { compile } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { generate } from '../emit/build.js';
@@ -59,6 +61,8 @@ export interface DiffOptions {
   /** The QEMU both trees are checked against (`--qemu`, a built-in profile, or `--qemu-tree`); default: each tree's mtc.yaml `qemu:`. */
   readonly qemuSelection?: QemuSelection;
   readonly catalog: Catalog;
+  /** The kernel history of both trees' checks (`--history`); default: the run's. */
+  readonly history?: KernelHistory;
   readonly defaultTarget?: CTarget;
   readonly limits?: Limits;
 }
@@ -173,7 +177,7 @@ function compileTree(tree: RuleTree, opts: DiffOptions): Compiled {
   // tree under review can name one, never a path on the runner).
   const qemu = selectQemu(opts.qemuSelection ?? {}, { ...(config.file ? { file: config.file } : {}), ...(config.qemu !== undefined ? { qemu: config.qemu } : {}), families: config.families ?? new Map() });
   for (const d of qemu.diagnostics) configDiagnostics.push(d);
-  const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits, extras: new Map([[QEMU_EXTRA, qemu.context]]) });
+  const result = compile(paths, { catalog: opts.catalog, root: tree.root, fs: tree.fs, defaultTarget: opts.defaultTarget, limits: opts.limits, extras: new Map<string, unknown>([[QEMU_EXTRA, qemu.context], ...(opts.history ? [[HISTORY_EXTRA, opts.history] as const] : [])]) });
   const diagnostics = result.diagnostics.filter((d) => d.severity !== 'note');
   if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) return { files: new Map(), machines: [], diagnostics, config, configDiagnostics };
   const gen = generate(result.model, { qemu: qemu.context });

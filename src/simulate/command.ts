@@ -183,9 +183,12 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
   machines = selectMachines(machines, opts.machine);
 
   let hosts: HostModel[];
+  // Warnings of the host profiles (MTC2113 and the like) are printed with the run's other diagnostics.
+  const hostWarnings: Diagnostic[] = [];
   if (opts.hosts && opts.hosts.length > 0) {
     const r = loadHosts(opts.hosts);
     if (hasErrors(r.diagnostics)) throw new Failure(r.diagnostics);
+    hostWarnings.push(...r.diagnostics);
     hosts = r.hosts;
   } else {
     hosts = builtinHosts();
@@ -222,7 +225,7 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
   }
   const report: SimulationReport = { build: built.build, options, hosts, machines: built.machines, policy };
   const color = format === 'text' && !opts.out && useColor(process.stdout);
-  const diagnostics = policy ? policyDiagnostics(policy) : [];
+  const diagnostics = [...hostWarnings, ...(policy ? policyDiagnostics(policy) : [])];
   return { report, format, color, exitCode: policy && !policy.passed ? 1 : 0, diagnostics };
 }
 
@@ -253,7 +256,7 @@ export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
       return run.exitCode;
     }
     printDiags(run.diagnostics);
-    if (run.report.policy) process.stderr.write(run.report.policy.passed ? 'policy: passed\n' : `policy: failed (${run.diagnostics.length} pair${run.diagnostics.length === 1 ? '' : 's'})\n`);
+    if (run.report.policy) process.stderr.write(run.report.policy.passed ? 'policy: passed\n' : `policy: failed (${failedPairs(run)} pair${failedPairs(run) === 1 ? '' : 's'})\n`);
     return run.exitCode;
   } catch (e) {
     if (e instanceof Failure) {
@@ -262,4 +265,8 @@ export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
     }
     throw e;
   }
+}
+
+function failedPairs(run: Prepared): number {
+  return run.report.policy ? run.report.policy.checks.filter((c) => !c.passed).length : 0;
 }

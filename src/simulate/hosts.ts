@@ -44,7 +44,7 @@ export function hostFromProfile(profile: HostProfile, catalog: Catalog = loadBui
     },
     regs,
   };
-  if (profile.values) h.values = new Map(Object.entries(profile.values).map(([k, v]) => [BigInt(k), BigInt(v)]));
+  if (profile.values) h.values = new Map([...profile.values].map(([k, v]) => [k, BigInt(v)]));
   if (profile.description !== undefined) h.description = profile.description;
   if (profile.flavour !== undefined) h.flavour = profile.flavour;
   const w = writableIds(profile, history, catalog);

@@ -57,9 +57,11 @@ export function* textChunks(r: SimulationReport, opts: { color: boolean }): Gene
       yield line(`${String(s + 1).padStart(width)} ${sanitize(r.hosts[s].name).padEnd(nameWidth)}  ${cells.join(' ')}`);
     }
     yield line(`  ${countsLine(m)}`);
-    const failing = m.counts.fail + m.counts.unsafe;
-    for (const c of m.explained({ filter: (o) => o === 'fail' || o === 'unsafe', limit: TEXT_EXPLAIN_LIMIT })) for (const l of explainText(c, opts.color)) yield line(l);
-    if (failing > TEXT_EXPLAIN_LIMIT) yield line(`  … ${failing - TEXT_EXPLAIN_LIMIT} more failing or unsafe cells (use --format json or html for all)`);
+    // Explained: every cell a maintainer must act on, including passes that lose a value or hold by a QEMU bug.
+    const failing = m.counts.fail + m.counts.unsafe + m.counts.dropped + m.counts.bug;
+    for (const c of m.explained({ filter: (o) => o === 'fail' || o === 'unsafe' || o === 'dropped' || o === 'bug', limit: TEXT_EXPLAIN_LIMIT }))
+      for (const l of explainText(c, opts.color)) yield line(l);
+    if (failing > TEXT_EXPLAIN_LIMIT) yield line(`  … ${failing - TEXT_EXPLAIN_LIMIT} more failing, unsafe, dropping or bug-dependent cells (use --format json or html for all)`);
     const warns = m.counts.warn;
     if (warns > 0) yield line(`  ${warns} cell${warns === 1 ? '' : 's'} migrate with warnings: registers missing from the stream keep their reset values (details: --format json/html/markdown)`);
   }
@@ -71,7 +73,7 @@ export function* textChunks(r: SimulationReport, opts: { color: boolean }): Gene
 
 function explainText(c: CellReport, color: boolean): string[] {
   const o = c.result.outcome;
-  const lines = [`  ${paint(outcomeSymbols[o], o, color)} ${sanitize(c.source)} → ${sanitize(c.destination)}: ${o === 'fail' ? 'fails' : o === 'unsafe' ? 'passes but unsafe' : o}`];
+  const lines = [`  ${paint(outcomeSymbols[o], o, color)} ${sanitize(c.source)} → ${sanitize(c.destination)}: ${o === 'fail' ? 'fails' : o === 'unsafe' ? 'passes but unsafe' : o === 'dropped' ? 'passes, dropping registers' : o === 'bug' ? 'passes only by a QEMU bug' : o}`];
   for (const l of c.result.lines) lines.push(`      ${sanitize(l)}`);
   for (const n of c.result.notes) lines.push(`    note: ${sanitize(n)}`);
   return lines;
@@ -117,7 +119,7 @@ export function* markdownChunks(r: SimulationReport): Generator<string> {
       yield line(`| **${mdEscape(r.hosts[s].name)}** | ${row.join(' | ')} |`);
     }
     const explainable = (o: Outcome) => o !== 'ok' && o !== 'unsupported';
-    const total = m.counts.warn + m.counts.unsafe + m.counts.fail;
+    const total = m.counts.warn + m.counts.dropped + m.counts.unsafe + m.counts.bug + m.counts.fail;
     if (total > 0) {
       yield line('');
       yield line('<details><summary>Explanations</summary>');

@@ -126,6 +126,12 @@ export const catalogCodes = codeTable({
     summary: 'a captured register list has no register ids',
     docs: 'The file is empty, or holds only comments and lines mtc skips (core and SVE registers, which QEMU does not migrate through the cpreg list). A real host lists several hundred registers; a host with none would fail every migration for no real reason, so the profile is refused. Capture the list on the host (KVM_GET_REG_LIST; the KVM get-reg-list selftest prints it) and write one id per line.',
   },
+  MTC2113: {
+    name: 'profile-unknown-backport',
+    severity: 'warning',
+    summary: 'a host profile names a backport the kernel history has no change for',
+    docs: 'A host profile\'s `backports:` lists upstream commits its kernel carries although its version is older (a RHEL 9 kernel is 5.14 plus backports); the history\'s changes with those commits then apply to it. A commit that is no change of the history (catalog/kernels.yaml, or the `--history` file) changes nothing, so the profile\'s register list is not what its author meant. Add the change to a `--history` file, or correct the commit.',
+  },
 });
 
 export type CatalogCode = keyof typeof catalogCodes;

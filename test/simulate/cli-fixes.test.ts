@@ -4,7 +4,7 @@
  * machine type, the summary of a failing cell, a misspelt direction, the id
  * forms decode prints itself, op0=0 "sysregs" and empty captured lists.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,4 +137,17 @@ describe('an empty captured register list is refused (MTC2112)', () => {
       expect(r.stderr).toContain('error[MTC2112]: captured register list has no register ids');
     });
   }
+});
+
+describe('warnings of host profiles reach the user', () => {
+  it('a backport the history has no change for: MTC2113 on stderr, the matrix still printed, exit 0', () => {
+    const dir = tmp();
+    const text = readFileSync('examples/rhel9-host.yaml', 'utf8');
+    expect(text).toContain('  - a5905d6af492 ');
+    writeFileSync(join(dir, 'h.yaml'), text.replace(/^ {2}- a5905d6af492 .*$/m, '  - 0123456789ab'));
+    const r = mtc(['simulate', '--hosts', join(dir, 'h.yaml'), 'n1-6.1', '--machine', 'virt-10.1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning[MTC2113]: host profile: backport `0123456789ab` is the commit of no change in the kernel history, so it changes nothing');
+    expect(r.stdout).toContain('virt-10.1');
+  });
 });

@@ -1,105 +1,103 @@
+/**
+ * `mtc explain LOG`: what a QEMU migration log says about the CPU register
+ * lists of the two ends, which registers differ and why (kernel history,
+ * QEMU's own tolerances), what the chosen QEMU release prints for them, and
+ * the rule to add. The log is read by ./qemu-log.ts against the release
+ * templates of catalog/qemu/releases.yaml; the lines mtc prints as QEMU's are
+ * rendered from the same templates.
+ */
 import { ReadError, readRegularFile, readStdinBounded } from '../../util/read-file.js';
-
-/** Largest migration log read. */
-const MAX_LOG_BYTES = 64 * 1024 * 1024;
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderHuman, sanitize, useColor } from '../../diagnostics/render.js';
+import { SourceFile } from '../../syntax/source.js';
+import { findBuiltinVersion, loadBuiltinProfile } from '../../qemu/builtin.js';
+import { locText, type BuiltinTolerance } from '../../qemu/profile.js';
+import { findRelease, newestRelease, QEMU_PREFIX, registerName, releaseIds, renderLine, type ReleaseModel } from '../../qemu/releases.js';
 import { loadHistory } from '../history-file.js';
 import { loadCatalog } from '../load.js';
 import { compileHistory, loadBuiltinHistory, type KernelHistory, type PresenceChange } from '../history.js';
 import { findProfile, loadProfile, registerList, type HostProfile } from '../profile.js';
-import { classOfId, idHex, parseQemuName, qemuName } from '../regid.js';
+import { classOfId, describeFields, idHex } from '../regid.js';
 import type { Catalog } from '../types.js';
-import { sanitize } from '../../diagnostics/render.js';
+import { explainCodes } from './explain-codes.js';
+import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent, type RegisterEvent } from './qemu-log.js';
 
-/** One fact read from a QEMU migration failure log (domain.md §3). */
-export type LogEvent =
-  | { readonly kind: 'unexpected' | 'missing'; readonly index: number; readonly id: bigint; readonly printedName?: string; readonly line: number }
-  | { readonly kind: 'array-length'; readonly incoming: number; readonly local: number; readonly line: number }
-  | { readonly kind: 'set-failed'; readonly register: string; readonly id?: bigint; readonly value: bigint; readonly hostValue: bigint; readonly line: number }
-  | { readonly kind: 'unknown-to-kvm'; readonly register: string; readonly id?: bigint; readonly line: number };
+export { parseMigrationLog, type LogEvent } from './qemu-log.js';
 
-const START = /^(qemu-system-[\w-]+:|\S*kvm_arm_cpu_post_load|(Missing|Unexpected) register|Invalid value|Could not set|Failed to load|error while|load of migration)/;
-const QEMU_NAME = '(op0:\\d+ op1:\\d+ crn:\\d+ crm:\\d+ op2:\\d+|fw feat reg \\d+|fw reg \\d+|core reg (?:0x)?[0-9a-f]+|demuxed reg (?:0x)?[0-9a-f]+|SVE VLS|SVE (?:zreg|preg) n:\\d+ slice:\\d+|SVE ffr slice:\\d+)';
-
-/**
- * Reads a log: strips mail quoting (`> `), joins lines an editor or mailer
- * wrapped, and finds the messages of target/arm/machine.c and kvm.c.
- */
-export function parseMigrationLog(text: string): LogEvent[] {
-  const records: { text: string; line: number }[] = [];
-  let cur: { text: string; line: number } | undefined;
-  text.split(/\r?\n|\r/).forEach((raw, i) => {
-    const l = raw.replace(/^(\s*>)+\s?/, '').trim();
-    if (l === '') {
-      cur = undefined;
-      return;
-    }
-    if (!cur || START.test(l)) {
-      cur = { text: l, line: i + 1 };
-      records.push(cur);
-    } else cur.text += ' ' + l;
-  });
-  const events: LogEvent[] = [];
-  for (const r of records) {
-    const t = r.text.replace(/\s+/g, ' ');
-    let m = new RegExp(`(Missing|Unexpected) register in input stream: (\\d+) (0x[0-9a-f]{1,16})(?: ${QEMU_NAME})?`, 'i').exec(t);
-    if (m) {
-      const ev: { kind: 'unexpected' | 'missing'; index: number; id: bigint; printedName?: string; line: number } = {
-        kind: m[1].toLowerCase() === 'missing' ? 'missing' : 'unexpected',
-        index: +m[2],
-        id: BigInt(m[3]),
-        line: r.line,
-      };
-      if (m[4]) ev.printedName = m[4];
-      events.push(ev);
-      continue;
-    }
-    if ((m = /Invalid value (\d+) expecting positive value <= (\d+)/.exec(t))) {
-      events.push({ kind: 'array-length', incoming: +m[1], local: +m[2], line: r.line });
-      continue;
-    }
-    if ((m = new RegExp(`Could not set register (${QEMU_NAME.slice(1, -1)}|0x[0-9a-f]+|[0-9a-f]+) to (?:0x)?([0-9a-f]+) \\(is (?:0x)?([0-9a-f]+)\\)`, 'i').exec(t))) {
-      const ev: { kind: 'set-failed'; register: string; id?: bigint; value: bigint; hostValue: bigint; line: number } = {
-        kind: 'set-failed',
-        register: m[1],
-        value: BigInt('0x' + m[2]),
-        hostValue: BigInt('0x' + m[3]),
-        line: r.line,
-      };
-      const id = parseQemuName(m[1]) ?? (/^(0x)?[0-9a-f]+$/i.test(m[1]) ? BigInt(m[1].startsWith('0x') ? m[1] : '0x' + m[1]) : undefined);
-      if (id !== undefined) ev.id = id;
-      events.push(ev);
-      continue;
-    }
-    if ((m = new RegExp(`Could not set register (${QEMU_NAME.slice(1, -1)}|0x[0-9a-f]+|[0-9a-f]+): unknown to KVM`, 'i').exec(t))) {
-      const id = parseQemuName(m[1]);
-      events.push(id !== undefined ? { kind: 'unknown-to-kvm', register: m[1], id, line: r.line } : { kind: 'unknown-to-kvm', register: m[1], line: r.line });
-    }
-  }
-  return events;
-}
+/** Largest migration log read. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 export interface ExplainOptions {
   readonly machine?: string;
+  /** The C target of the suggested rule (default: the chosen release's interface). */
   readonly target?: 'x-mig' | 'tolerances';
-  /** Profiles of the two hosts (built-in names or files), to name what `Invalid value` hides. */
+  /** Profiles of the two hosts (built-in names or files), to name what the log does not. */
   readonly from?: HostProfile;
   readonly to?: HostProfile;
+  /** The release whose lines mtc prints (`--qemu`); default: the log's, else the newest. */
+  readonly qemu?: ReleaseModel;
+  /** The log's name in diagnostics. */
+  readonly file?: string;
 }
 
-interface Explained {
+/** What the destination does with one register. */
+export type Status =
+  /** In the stream, not on the destination: the migration fails (QEMU names it, or 10.x stops at it silently). */
+  | 'fails'
+  /** In the stream, after the destination's last register: QEMU 10.x never looks at it. */
+  | 'dropped'
+  /** On the destination, not in the stream: keeps its reset value. */
+  | 'missing'
+  /** On one end only, and QEMU (or a machine type) tolerates it. */
+  | 'tolerated';
+
+export interface ExplainedRegister {
   readonly id: bigint;
   readonly name: string;
+  /** Where the register is: only in the incoming stream, or only on the destination. */
   readonly direction: 'unexpected' | 'missing';
+  readonly status: Status;
   readonly why: string[];
-  /** `tolerate` (listed by older kernels, hidden by newer), `hide` (added by newer kernels), `tcg`. */
-  readonly remedy: 'tolerate' | 'hide' | 'tcg' | 'unknown';
+  /** `tolerate` (listed by older kernels, hidden by newer), `hide` (added by newer kernels), `tcg`, `qemu` (QEMU tolerates it by itself), `unknown`. */
+  readonly remedy: 'tolerate' | 'hide' | 'tcg' | 'qemu' | 'unknown';
+  readonly range?: string;
+  readonly commits: string[];
+  /** Line of the log that names it; absent when only the host profiles do. */
+  readonly logLine?: number;
+  /** What the chosen release prints for it (empty: nothing, as QEMU 10.x). */
+  readonly qemuLines: string[];
+}
+
+export interface ExplainResult {
+  readonly events: LogEvent[];
+  /** The release whose lines are printed, and how it was chosen. */
+  readonly release: ReleaseModel;
+  readonly releaseFrom: 'option' | 'log' | 'default';
+  /** Releases whose templates the log's lines match. */
+  readonly candidates: string[];
+  readonly accel?: Accel;
+  readonly registers: ExplainedRegister[];
+  readonly notes: string[];
+  readonly diagnostics: Diagnostic[];
+  readonly target: 'x-mig' | 'tolerances';
+  readonly rule: string;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Why a register differs: the kernel history and the TCG timeline.         */
+/* ------------------------------------------------------------------------ */
+
+interface Why {
+  readonly name: string;
+  readonly why: string[];
+  readonly remedy: ExplainedRegister['remedy'];
   readonly range?: string;
   readonly commits: string[];
 }
 
 function prevRelease(h: KernelHistory, v: string): string {
   const i = h.releases.indexOf(v);
-  return i > 0 ? h.releases[i - 1] : v;
+  return i > 0 ? h.releases[i - 1]! : v;
 }
 
 function describeChange(c: PresenceChange): string {
@@ -108,9 +106,13 @@ function describeChange(c: PresenceChange): string {
   return `since Linux ${c.since}: ${what}${c.commit ? ` (commit ${c.commit})` : ''}${flags ? ` [${flags}]` : ''}${c.note ? `; ${c.note}` : ''}`;
 }
 
-export function explainRegister(catalog: Catalog, history: KernelHistory, id: bigint, direction: 'unexpected' | 'missing'): Explained {
-  const info = catalog.lookupId(id);
-  const name = info?.name ?? idHex(id);
+/** A register's name: the catalog's, else its id. */
+function nameOf(catalog: Catalog, id: bigint): string {
+  return catalog.lookupId(id)?.name ?? idHex(id);
+}
+
+export function explainRegister(catalog: Catalog, history: KernelHistory, id: bigint, direction: 'unexpected' | 'missing', accel?: Accel): Why {
+  const name = nameOf(catalog, id);
   const c = compileHistory(history, catalog);
   const t = c.timelines.get(id);
   const why: string[] = [];
@@ -119,7 +121,22 @@ export function explainRegister(catalog: Catalog, history: KernelHistory, id: bi
   if (tcg) {
     why.push(`QEMU ${tcg.qemu_until ? `<= ${tcg.qemu_until}` : `>= ${tcg.qemu_since}`} migrates this cpreg index under TCG${tcg.note ? ` (${tcg.note})` : ''}`);
     if (tcg.commit) commits.push(tcg.commit);
-    return { id, name, direction, why, remedy: 'tcg', commits };
+    return { name, why, remedy: 'tcg', commits };
+  }
+  if (accel === 'tcg' || classOfId(id) === 'aarch32') {
+    why.push(
+      "under TCG the register list comes from the QEMU version and the -cpu model, not from a kernel: the two ends differ in one of them, and the history's TCG timeline does not list this register (different -cpu models do not migrate, whatever the rules)",
+    );
+    return { name, why, remedy: 'unknown', commits };
+  }
+  const cls = classOfId(id);
+  if (cls === 'demux') {
+    why.push("a CCSIDR demux entry: KVM lists one per cache level and type the host reports (a profile's `caches`), so the two hosts' caches differ");
+    return { name, why, remedy: 'unknown', commits };
+  }
+  if (cls === 'core' || cls === 'sve') {
+    why.push('a core or SVE register: QEMU syncs these outside the cpreg list, so a kernel difference in them does not show here');
+    return { name, why, remedy: 'unknown', commits };
   }
   const changes = (t?.changes ?? []).filter((ch) => !ch.flavours);
   for (const ch of t?.changes ?? []) {
@@ -128,97 +145,373 @@ export function explainRegister(catalog: Catalog, history: KernelHistory, id: bi
   }
   const firstAlways = changes.find((ch) => ch.when === 'always');
   const laterGated = firstAlways && changes.find((ch) => ch.since !== firstAlways.since && ch.when !== 'always' && changes.indexOf(ch) > changes.indexOf(firstAlways));
-  let remedy: Explained['remedy'] = 'unknown';
-  let range: string | undefined;
   if (firstAlways && laterGated) {
-    remedy = 'tolerate';
-    range = `kernel ${firstAlways.since}..${prevRelease(history, laterGated.since)}`;
+    const range = `kernel ${firstAlways.since}..${prevRelease(history, laterGated.since)}`;
     why.push(
       direction === 'unexpected'
         ? `the source ran a kernel in ${firstAlways.since}..${prevRelease(history, laterGated.since)} (lists it for every guest); the destination runs ${laterGated.since} or later without ${laterGated.when}, so it is hidden there: forward migration fails`
         : `the destination lists it (a kernel in ${firstAlways.since}..${prevRelease(history, laterGated.since)}, or a host with ${laterGated.when}), the source does not; a missing register keeps its reset value and does not fail`,
     );
-  } else if (firstAlways && !t?.baseline) {
-    remedy = 'hide';
-    range = `since ${firstAlways.since}`;
+    return { name, why, remedy: 'tolerate', range, commits };
+  }
+  if (firstAlways && !t?.baseline) {
     why.push(
       direction === 'missing'
-        ? `the destination runs Linux ${firstAlways.since} or later, the source an older kernel; missing does not fail this migration, but the reverse (backward) migration fails with "Unexpected register"`
-        : `the source runs Linux ${firstAlways.since} or later, the destination an older kernel: backward migration fails`,
+        ? `the destination runs Linux ${firstAlways.since} or later, the source an older kernel; missing does not fail this migration, but the reverse (backward) one carries a register its destination does not have`
+        : `the source runs Linux ${firstAlways.since} or later, the destination an older kernel: a backward migration carries a register the destination does not have`,
     );
-  } else if (t && changes.length && changes.every((ch) => ch.when !== 'always')) {
-    remedy = 'tolerate';
+    return { name, why, remedy: 'hide', range: `since ${firstAlways.since}`, commits };
+  }
+  if (t && changes.length && changes.every((ch) => ch.when !== 'always')) {
     why.push(`listed only on hosts with ${changes.map((ch) => ch.when).join('/')}: the two hosts differ in that feature`);
-  } else if (!t) why.push('no kernel of the history lists it for a plain guest; a host-specific feature, a newer kernel or a capture may explain it');
+    return { name, why, remedy: 'tolerate', commits };
+  }
+  if (!t) why.push('no kernel of the history lists it for a plain guest; a host-specific feature, a newer kernel or a capture may explain it');
   else why.push('the history lists it on every kernel; the hosts differ in something the history does not model (check with captured register lists)');
-  return range === undefined ? { id, name, direction, why, remedy, commits } : { id, name, direction, why, remedy, range, commits };
+  return { name, why, remedy: 'unknown', commits };
 }
 
-export interface ExplainResult {
-  readonly events: LogEvent[];
-  readonly registers: Explained[];
-  readonly notes: string[];
-  readonly rule: string;
+/* ------------------------------------------------------------------------ */
+/* What the chosen release does and prints.                                  */
+/* ------------------------------------------------------------------------ */
+
+/** The tolerances the release registers by itself that apply to this accelerator (target/arm/cpu64.c and helper.c of 11.1.1). */
+function builtinTolerances(r: ReleaseModel, accel: Accel): { id: bigint; t: BuiltinTolerance; text: string }[] {
+  if (!r.interfaces.tolerances || !r.tree) return [];
+  const v = findBuiltinVersion(r.tree);
+  if (!v) return [];
+  const out: { id: bigint; t: BuiltinTolerance; text: string }[] = [];
+  for (const t of loadBuiltinProfile(v).tolerances) {
+    if (t.id === null) continue;
+    if (!t.scope.accels.includes('any') && !t.scope.accels.includes(accel)) continue;
+    const who = t.scope.cpus === 'host' ? '-cpu host under KVM' : t.scope.cpus === 'v7' ? `every v7 CPU under ${t.scope.accels.includes('any') ? 'any accelerator' : t.scope.accels.join(', ')}` : 'every CPU';
+    const test = t.type === 'ToleranceOnlySrcTestValue' ? `, from the source only while (value & ${t.mask}) == ${t.value}` : '';
+    out.push({ id: BigInt(t.id), t, text: `QEMU ${r.tree} tolerates it by itself for ${who}${test} (${locText(t.at)}, ${t.function ?? 'top level'}()): it prints no error for it, and a machine type that tolerates it again aborts QEMU (MTC7002)` });
+  }
+  return out;
+}
+
+/** One template of the release as QEMU prints it; trace events have no program name. */
+function render(template: string, vars: Readonly<Record<string, string | number>>, trace: boolean): string {
+  const line = renderLine(template, vars);
+  return trace ? line.slice(QEMU_PREFIX.length) : line;
+}
+
+interface Walked {
+  readonly lengthFails: boolean;
+  readonly incomingOnly: bigint[];
+  readonly localOnly: bigint[];
+  readonly dropped: bigint[];
+}
+
+/** The two lists as the release's walk sees them (target/arm/machine.c, cited in releases.yaml). */
+function walk(r: ReleaseModel, src: readonly bigint[], dst: readonly bigint[]): Walked {
+  const s = new Set(src);
+  const d = new Set(dst);
+  const incomingOnly = src.filter((x) => !d.has(x));
+  const localOnly = dst.filter((x) => !s.has(x));
+  const last = dst.length ? dst[dst.length - 1]! : -1n;
+  const dropped = r.walk === 'local-end' ? incomingOnly.filter((x) => x > last) : [];
+  return { lengthFails: r.lengthCheck && src.length > dst.length, incomingOnly: incomingOnly.filter((x) => !dropped.includes(x)), localOnly, dropped };
+}
+
+/* ------------------------------------------------------------------------ */
+/* The explanation.                                                          */
+/* ------------------------------------------------------------------------ */
+
+/** MTC2207: the refusals QEMU 11.1.1 forgets because a later incoming register is tolerated. */
+function assignBug(release: ReleaseModel, refused: readonly ExplainedRegister[], last: ExplainedRegister, where: { file: string; span?: Diagnostic['span'] }): Diagnostic {
+  const names = refused.map((x) => x.name);
+  return {
+    code: explainCodes.MTC2207.code,
+    severity: 'warning',
+    message: `the migration passes only because of QEMU ${release.tree ?? release.id}'s assignment bug (${release.cite.find((c) => c.includes('fail ='))?.replace(/ \(11\.1\.1, .*$/, '') ?? 'target/arm/machine.c'}): ${last.name}, the last register the destination lacks, is tolerated, which clears the refusal of ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}; ${names.length === 1 ? 'its value is' : 'their values are'} lost`,
+    ...where,
+    help: `tolerate ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} on the machine type, or make both ends list ${names.length === 1 ? 'it' : 'them'}: a QEMU without the bug fails this migration`,
+  };
 }
 
 function hex32(v: bigint): string {
   return '0x' + v.toString(16);
 }
 
+const CAPTURE_HELP =
+  'capture both ends with the guest\'s machine type and CPU: `mtc capture --qemu-binary QEMU -M MACHINE --cpu CPU -o source.yaml` on the source host and `… -o destination.yaml` on the destination, then run `mtc explain LOG --from source.yaml --to destination.yaml` (or `mtc simulate --hosts source.yaml destination.yaml`)';
+
 export function explainLog(text: string, catalog: Catalog, history: KernelHistory, opts: ExplainOptions = {}): ExplainResult {
-  const events = parseMigrationLog(text);
-  const registers: Explained[] = [];
-  const notes: string[] = [];
-  const ruleLines: string[] = [];
-  const target = opts.target ?? 'x-mig';
-  const seen = new Set<bigint>();
-  const addReg = (id: bigint, dir: 'unexpected' | 'missing') => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    registers.push(explainRegister(catalog, history, id, dir));
+  const file = opts.file ?? 'log';
+  const src = new SourceFile(file, text);
+  const starts = [0];
+  for (const m of text.matchAll(/\r\n|\r|\n/g)) starts.push(m.index! + m[0].length);
+  /** A diagnostic's place: `needle` on the line of the log, else the line without its indentation. */
+  const at = (line: number, needle?: RegExp) => {
+    const t = src.lineText(line);
+    const off = starts[line - 1] ?? 0;
+    const m = needle?.exec(t);
+    if (m) return { file, span: src.span(off + m.index, off + m.index + m[0].length) };
+    return { file, span: src.span(off + (t.length - t.trimStart().length), off + t.length) };
   };
+  const events = parseMigrationLog(text);
+  const guess = guessRelease(events);
+  const release = opts.qemu ?? guess.release ?? newestRelease();
+  const releaseFrom: ExplainResult['releaseFrom'] = opts.qemu ? 'option' : guess.release ? 'log' : 'default';
+  const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
+  if (opts.qemu && guess.candidates.length > 0 && !guess.candidates.includes(opts.qemu.id))
+    diagnostics.push({
+      code: explainCodes.MTC2202.code,
+      severity: 'warning',
+      message: `the log's lines are QEMU ${guess.candidates.join(' or ')}'s, not ${opts.qemu.id}'s: the lines below are what ${opts.qemu.id} prints for the same registers`,
+      ...at(events.find((e) => e.releases.length > 0)!.line, /(?<=: ).*/),
+      label: `printed by QEMU ${guess.candidates.join(' or ')}`,
+      help: 'leave out --qemu to print the lines of the release the log came from',
+    });
+
+  // The accelerator: what the log's names say, else the host profiles.
+  const named = events.flatMap((e) => ((e.kind === 'unexpected' || e.kind === 'missing') && e.accel ? [e.accel] : []));
+  const accel: Accel | undefined = named[0] ?? opts.to?.accel ?? opts.from?.accel;
+  const nameAccel: Accel = accel ?? 'kvm';
+  const tolerances = builtinTolerances(release, nameAccel);
+  const tolById = new Map(tolerances.map((t) => [t.id, t]));
+  const target = opts.target ?? (release.interfaces.xmig ? 'x-mig' : 'tolerances');
+
+  const logIsRelease = !opts.qemu || guess.candidates.includes(opts.qemu.id);
+  const profiles = !!(opts.from && opts.to);
+  const registers: ExplainedRegister[] = [];
+  const byId = new Map<bigint, ExplainedRegister>();
+  const counters = { unexpected: 0, missing: 0 };
+  const qemuLines = (id: bigint, direction: 'unexpected' | 'missing', status: Status, pos?: { v?: number; i?: number }): string[] => {
+    const name = registerName(release, nameAccel, id);
+    const trace = direction === 'unexpected' ? release.traceUnexpected : release.traceMissing;
+    if (status === 'tolerated') return trace && release.interfaces.tolerances ? [render(trace, { name }, true)] : [];
+    if (status === 'dropped') return [];
+    const out: string[] = [];
+    const t = direction === 'unexpected' ? release.messages.unexpected : release.messages.missing;
+    // The series prints its per-register lines from kvm_arm_cpu_post_load() only: none under TCG.
+    if (t && !(t.includes('{fn}') && nameAccel === 'tcg')) {
+      const n = counters[direction]++;
+      if (release.anomalyCap === null || n < release.anomalyCap) out.push(render(t, { fn: 'kvm_arm_cpu_post_load', n, hex: idHex(id), name }, false));
+    }
+    // The series' trace events carry both list positions, known when the log gave them.
+    if (trace && !release.interfaces.tolerances && pos?.v !== undefined && pos.i !== undefined) out.push(render(trace, { v: pos.v, i: pos.i, hex: idHex(id), name }, true));
+    return out;
+  };
+  const add = (id: bigint, direction: 'unexpected' | 'missing', status: Status, extra: { logLine?: number; why?: string[]; pos?: { v?: number; i?: number } } = {}) => {
+    const seen = byId.get(id);
+    if (seen) return seen;
+    const tol = tolById.get(id);
+    let canTolerate = !!tol && (tol.t.type === 'ToleranceNotOnBothEnds' || direction === 'unexpected');
+    const valueWhy: string[] = [];
+    // What the log says QEMU did wins over what mtc expects it to do, when the log is of this release.
+    if (canTolerate && extra.logLine !== undefined && status !== 'tolerated' && logIsRelease) {
+      canTolerate = false;
+      valueWhy.push(`${tol!.text.replace(/: it prints no error.*$/, '')}; this destination printed a line for it, so it did not apply that tolerance (another -cpu than the one it covers, or another QEMU)`);
+    }
+    if (canTolerate && tol!.t.type === 'ToleranceOnlySrcTestValue') {
+      // match_cpreg_mig_tolerance(): (incoming & mask) == value (target/arm/cpu.c:234-275 of 11.1.1).
+      const sent = opts.from?.values?.get(id);
+      const mask = BigInt(tol!.t.mask ?? '0');
+      const want = BigInt(tol!.t.value ?? '0');
+      if (sent === undefined) valueWhy.push(`QEMU ${release.id} tests the value the source sends; mtc takes its reset value 0 (a captured profile of the source gives the real one)`);
+      else if ((BigInt(sent) & mask) !== want) {
+        canTolerate = false;
+        valueWhy.push(`the source sends ${sent}, which fails QEMU ${release.id}'s test (value & ${tol!.t.mask}) == ${tol!.t.value}: not tolerated`);
+      }
+    }
+    const st: Status = canTolerate && (status === 'fails' || status === 'missing') ? 'tolerated' : status;
+    const w = explainRegister(catalog, history, id, direction, accel);
+    const why = [...valueWhy, ...(extra.why ?? []), ...w.why];
+    if (canTolerate) why.unshift(tol!.text);
+    // A log that does not name a register its QEMU tolerates: that QEMU says so only in a trace event.
+    if (canTolerate && extra.logLine === undefined && events.length > 0 && logIsRelease) {
+      const trace = direction === 'unexpected' ? release.traceUnexpected : release.traceMissing;
+      const event = trace ? /^\S+/.exec(trace)?.[0] : undefined;
+      why.unshift(`not in the log: QEMU ${release.id} tolerates it, which it prints only as a trace event${event ? ` (-trace ${event})` : ''}`);
+    }
+    const reg: ExplainedRegister = {
+      id,
+      name: w.name,
+      direction,
+      status: st,
+      why,
+      remedy: canTolerate ? 'qemu' : w.remedy,
+      ...(w.range !== undefined && !canTolerate ? { range: w.range } : {}),
+      commits: w.commits,
+      ...(extra.logLine !== undefined ? { logLine: extra.logLine } : {}),
+      qemuLines: qemuLines(id, direction, st, extra.pos),
+    };
+    byId.set(id, reg);
+    registers.push(reg);
+    return reg;
+  };
+
+  // Registers the log names.
   for (const e of events) {
-    if (e.kind === 'unexpected' || e.kind === 'missing') {
-      addReg(e.id, e.kind);
-      if (e.printedName && parseQemuName(e.printedName) !== e.id) notes.push(`line ${e.line}: QEMU printed \`${e.printedName}\` for ${idHex(e.id)}, which mtc decodes as \`${qemuName(e.id)}\``);
-    } else if (e.kind === 'array-length') {
+    if (e.kind !== 'unexpected' && e.kind !== 'missing') continue;
+    const status: Status = e.tolerated ? 'tolerated' : e.kind === 'unexpected' ? 'fails' : 'missing';
+    const extra: string[] = [];
+    if (e.tolerated && !tolById.has(e.id)) extra.push(`QEMU ${release.id} printed that it tolerates it (a tolerance of the machine type, or of the QEMU that printed the log)`);
+    add(e.id, e.kind, status, { logLine: e.line, why: extra, pos: { ...(e.v !== undefined ? { v: e.v } : {}), ...(e.i !== undefined ? { i: e.i } : {}) } });
+    if (e.printedName) {
+      const p = parsePrintedName(e.printedName);
+      if (p.id !== undefined && p.id !== e.id) notes.push(`line ${e.line}: QEMU printed \`${e.printedName}\` for ${idHex(e.id)}, which mtc decodes as ${idHex(p.id)}`);
+    }
+  }
+
+  // The host profiles: what the release's walk does with the two lists.
+  if (opts.from && opts.to) {
+    const a = registerList(opts.from, catalog, history);
+    const b = registerList(opts.to, catalog, history);
+    const w = walk(release, a, b);
+    if (w.lengthFails)
       notes.push(
-        `line ${e.line}: the source sent ${e.incoming} cpreg entries, the destination has ${e.local}: QEMU <= 10.2 fails on the length before comparing indexes, so ${e.incoming - e.local} or more registers the source lists are unknown here (QEMU 11.0 reports each one)`,
+        `QEMU ${release.id} checks the length first: ${opts.from.name} sends ${a.length} registers, ${opts.to.name} has ${b.length}, so it fails there without comparing any (${renderLine(release.messages.lengthFail[0] ?? '{incoming} > {local}', { incoming: a.length, local: b.length })})`,
       );
-      if (opts.from && opts.to) {
-        const a = new Set(registerList(opts.from, catalog, history));
-        const b = new Set(registerList(opts.to, catalog, history));
-        for (const id of [...a].filter((x) => !b.has(x))) addReg(id, 'unexpected');
-        for (const id of [...b].filter((x) => !a.has(x))) addReg(id, 'missing');
-      } else notes.push('give --from and --to host profiles to name the registers that differ');
+    const silent = release.names === 'none';
+    for (const id of w.incomingOnly)
+      add(id, 'unexpected', 'fails', { why: silent ? [`not named by QEMU ${release.id}, which stops at the first register it does not have and fails without a word`] : [] });
+    for (const id of w.dropped) {
+      // The length check comes first: a list it refuses is never walked, so nothing is dropped, the load fails.
+      if (w.lengthFails) {
+        add(id, 'unexpected', 'fails', { why: [`the destination does not have it, and the longer list fails QEMU ${release.id}'s length check before any register is compared`] });
+        continue;
+      }
+      const r = add(id, 'unexpected', 'dropped', {
+        why: [`sorts after ${opts.to.name}'s last register: QEMU ${release.id} never looks past its own list (walk \`${release.walk}\`, ${release.cite[0]}), so it drops the register without a word and the migration passes with the destination's reset value`],
+      });
+      if (r.status === 'dropped')
+        diagnostics.push({
+          code: explainCodes.MTC2206.code,
+          severity: 'warning',
+          message: `QEMU ${release.id} drops ${r.name} (${idHex(id)}) from ${opts.from.name} without a word: the migration to ${opts.to.name} passes and the guest loses its value`,
+          file,
+          help: r.remedy === 'hide' ? `hide it on the machine type (${r.range ?? ''}) so that neither end migrates it` : 'make both ends list it, or hide it on the machine type',
+        });
+    }
+    for (const id of w.localOnly) add(id, 'missing', 'missing', silent ? { why: [`QEMU ${release.id} skips it without a word`] } : {});
+    if (a.length === b.length && w.incomingOnly.length + w.dropped.length + w.localOnly.length === 0)
+      notes.push(`${opts.from.name} and ${opts.to.name} list the same ${a.length} registers: QEMU ${release.id} loads the list as it is`);
+    if (release.assignBug && w.incomingOnly.length > 0) {
+      // Only the last incoming-only register's verdict counts (target/arm/machine.c:1161, 1186 of 11.1.1).
+      const last = byId.get(w.incomingOnly.reduce((x, y) => (y > x ? y : x)));
+      const refused = w.incomingOnly.map((id) => byId.get(id)!).filter((x) => x.status === 'fails');
+      if (last?.status === 'tolerated' && refused.length > 0) diagnostics.push(assignBug(release, refused, last, { file }));
+    }
+    if (w.incomingOnly.length === 0 && w.dropped.length === 0 && events.some((e) => e.kind === 'load-failed' && e.cause === 'post-load'))
+      notes.push(readBackNote(opts.from, opts.to, catalog, a, b));
+  }
+
+  // The same bug, read from the log: a refusal, a later tolerated register, and no failure.
+  if (release.assignBug && !profiles) {
+    const incoming = events.filter((e): e is RegisterEvent => e.kind === 'unexpected');
+    const lastEv = incoming[incoming.length - 1];
+    const refused = incoming.filter((e) => !e.tolerated).map((e) => byId.get(e.id)!);
+    if (lastEv?.tolerated && refused.length > 0 && !events.some((e) => e.kind === 'load-failed'))
+      diagnostics.push(assignBug(release, refused, byId.get(lastEv.id)!, at(refused[0]!.logLine ?? lastEv.line, /fail migration/)));
+  }
+
+  // What the log says without naming registers.
+  const failsNamed = events.some((e) => (e.kind === 'unexpected' && !e.tolerated) || e.kind === 'set-failed' || e.kind === 'unknown-to-kvm');
+  for (const e of events) {
+    if (e.kind === 'array-length') {
+      const n = e.incoming - e.local;
+      if (profiles) {
+        const a = registerList(opts.from!, catalog, history).length;
+        const b = registerList(opts.to!, catalog, history).length;
+        notes.push(
+          `line ${e.line}: the source sent ${e.incoming} registers, the destination has ${e.local}` +
+            (a !== e.incoming || b !== e.local ? ` (the host profiles list ${a} and ${b}: they describe other hosts, or hosts the history models only roughly; captured profiles of the two ends are exact)` : ' (as the host profiles list)'),
+        );
+      } else
+        diagnostics.push({
+          code: explainCodes.MTC2203.code,
+          severity: 'note',
+          message: `QEMU ${release.id} refused the register list by its length, before comparing any register: the source sent ${e.incoming}, the destination has ${e.local}, so the source lists at least ${n} register${n === 1 ? '' : 's'} the destination does not (more, if the destination also has some the source lacks); it names none of them`,
+          ...at(e.line, /Invalid value \d+ expecting positive value <= \d+|cpreg_vmstate_array_len/),
+          label: `${e.incoming} > ${e.local}`,
+          help: CAPTURE_HELP,
+        });
+    } else if (e.kind === 'lengths') {
+      notes.push(`line ${e.line}: the source sent ${e.incoming} registers, the destination has ${e.local}`);
+    } else if (e.kind === 'load-failed' && e.cause === 'post-load' && !failsNamed && !profiles) {
+      const v11 = release.walk === 'full';
+      diagnostics.push({
+        code: explainCodes.MTC2203.code,
+        severity: 'note',
+        message: v11
+          ? `the CPU's post-load hook failed, yet QEMU ${release.id} printed no \`fail migration\` line (it prints one for every register it refuses, and a missing register never fails): the failure came after the walk, from a value that did not load: under TCG one that does not read back as written (write_list_to_cpustate(), e.g. a constant ID register that differs between the two CPU models), under KVM one the kernel refused (KVM_SET_ONE_REG)`
+          : `the CPU's post-load hook failed and QEMU ${release.id} names no register: either the source sent a register this destination does not have (QEMU ${release.id} fails at the first one it meets, without a word; registers only the destination has never fail), or under TCG a value did not read back as written (write_list_to_cpustate())`,
+        ...at(e.line, /post load hook failed[^\n]*|load of migration failed: [^:]+/),
+        label: 'no register named',
+        help: CAPTURE_HELP,
+      });
+    } else if (e.kind === 'load-failed' && e.cause === 'outside') {
+      diagnostics.push({
+        code: explainCodes.MTC2205.code,
+        severity: 'note',
+        message: `the migration failed outside the CPU register list${e.detail ? ` (${e.detail})` : ''}: no hide or tolerate rule changes that`,
+        ...at(e.line, /VM subsection[^\n]*|Assertion[^\n]*/),
+        help: 'run a destination QEMU at least as new as the source, or keep the source from sending that state',
+      });
     } else if (e.kind === 'set-failed' || e.kind === 'unknown-to-kvm') {
-      const info = e.id !== undefined ? catalog.lookupId(e.id) : undefined;
-      const name = info?.name ?? e.register;
+      const name = e.id !== undefined ? nameOf(catalog, e.id) : e.register;
       if (e.kind === 'unknown-to-kvm') {
         notes.push(`line ${e.line}: the destination kernel does not know ${name} (${e.register}); it came from a newer source kernel`);
-        if (e.id !== undefined) addReg(e.id, 'unexpected');
+        if (e.id !== undefined) add(e.id, 'unexpected', 'fails', { logLine: e.line });
         continue;
       }
       const w = e.id !== undefined ? compileHistory(history, catalog).writable.get(e.id) : undefined;
-      if (w) {
+      if (w)
         notes.push(
           `line ${e.line}: ${name} is invariant on the destination kernel (writable only since Linux ${w.since}, commit ${w.commit ?? '?'}): the source CPU has ${hex32(e.value)}, the destination ${hex32(e.hostValue)}; the hosts have different CPUs`,
         );
-        if (name === 'MIDR_EL1') {
-          ruleLines.push(`  // With Linux ${w.since}+ on every host, list each CPU the guest may run on:`);
-          ruleLines.push(`  allow cpu ${hex32(e.value)};`);
-          ruleLines.push(`  allow cpu ${hex32(e.hostValue)};`);
-          ruleLines.push(`  requires kernel ${w.since};`);
-        }
-      } else notes.push(`line ${e.line}: the destination kernel refused ${name} = ${hex32(e.value)} (it holds ${hex32(e.hostValue)})`);
+      else notes.push(`line ${e.line}: the destination kernel refused ${name} = ${hex32(e.value)} (it holds ${hex32(e.hostValue)})`);
     }
   }
-  const byRemedy = (r: Explained['remedy']) => registers.filter((x) => x.remedy === r);
-  const commitsOf = (xs: Explained[]) => [...new Set(xs.flatMap((x) => x.commits))];
-  const refs = (xs: Explained[], kind: string) => commitsOf(xs).map((c) => `    ref ${kind} "${c}";`);
-  const tol = byRemedy('tolerate');
-  const groups = new Map<string, Explained[]>();
-  for (const r of tol) groups.set(r.range ?? '', [...(groups.get(r.range ?? '') ?? []), r]);
+
+  const rule = suggestRule(registers, events, catalog, history, target, opts.machine);
+  return {
+    events,
+    release,
+    releaseFrom,
+    candidates: guess.candidates,
+    ...(accel ? { accel } : {}),
+    registers,
+    notes,
+    diagnostics,
+    target,
+    rule,
+  };
+}
+
+/** Why an 11.1 (or 10.x) post-load failure with no register to blame happened, from the captured values. */
+function readBackNote(from: HostProfile, to: HostProfile, catalog: Catalog, a: readonly bigint[], b: readonly bigint[]): string {
+  const both = a.filter((x) => b.includes(x));
+  const diff = from.values && to.values ? both.filter((id) => from.values!.get(id) !== undefined && to.values!.get(id) !== undefined && from.values!.get(id) !== to.values!.get(id)) : [];
+  const ids = diff.filter((id) => /^(ID_|MIDR|REVIDR|AIDR|MPIDR|CTR_|CLIDR|CCSIDR|DCZID)/.test(catalog.lookupId(id)?.name ?? '')).slice(0, 5);
+  const list = ids.map((id) => `${nameOf(catalog, id)} (${from.name} ${from.values!.get(id)}, ${to.name} ${to.values!.get(id)})`);
+  return (
+    `no register of ${from.name} is missing from ${to.name}, so the walk did not fail the migration: the post-load hook failed after it, on a value that did not load (under TCG: one that does not read back as written, write_list_to_cpustate())` +
+    (diff.length ? `; the two ends hold different values in ${diff.length} registers both list${list.length ? `, among them ${list.join(', ')}` : ''}` : '')
+  );
+}
+
+function suggestRule(registers: readonly ExplainedRegister[], events: readonly LogEvent[], catalog: Catalog, history: KernelHistory, target: 'x-mig' | 'tolerances', machine?: string): string {
+  const ruleLines: string[] = [];
+  for (const e of events) {
+    if (e.kind !== 'set-failed' || e.id === undefined) continue;
+    const w = compileHistory(history, catalog).writable.get(e.id);
+    if (w && nameOf(catalog, e.id) === 'MIDR_EL1') {
+      ruleLines.push(`  // With Linux ${w.since}+ on every host, list each CPU the guest may run on:`);
+      ruleLines.push(`  allow cpu ${hex32(e.value)};`);
+      ruleLines.push(`  allow cpu ${hex32(e.hostValue)};`);
+      ruleLines.push(`  requires kernel ${w.since};`);
+    }
+  }
+  const byRemedy = (r: ExplainedRegister['remedy']) => registers.filter((x) => x.remedy === r);
+  const refs = (xs: readonly ExplainedRegister[], kind: string) => [...new Set(xs.flatMap((x) => x.commits))].map((c) => `    ref ${kind} "${c}";`);
+  const groups = new Map<string, ExplainedRegister[]>();
+  for (const r of byRemedy('tolerate')) groups.set(r.range ?? '', [...(groups.get(r.range ?? '') ?? []), r]);
   for (const [range, xs] of groups) {
     ruleLines.push(`  tolerate ${xs.map((x) => x.name).join(', ')}${range ? ' ' + range : ''} {`);
     ruleLines.push(`    reason "listed by older kernels for every guest, hidden by newer ones without the feature: forward migration";`);
@@ -233,14 +526,20 @@ export function explainLog(text: string, catalog: Catalog, history: KernelHistor
   const tcg = byRemedy('tcg');
   if (tcg.length) {
     ruleLines.push(`  tolerate ${tcg.map((x) => `${x.name} (${idHex(x.id)})`).join(', ')} {`);
-    ruleLines.push(`    reason "TCG: older QEMU migrates this cpreg index, newer QEMU does not define it";`);
+    ruleLines.push(`    reason "TCG: one QEMU version migrates this cpreg index, the other does not define it";`);
     ruleLines.push(...refs(tcg, 'qemu'), '  }');
   }
-  for (const x of byRemedy('unknown')) ruleLines.push(`  // ${x.name} (${idHex(x.id)}): no rule suggested; the history does not explain the difference`);
-  const machine = opts.machine ?? 'MACHINE';
-  const rule = ruleLines.length ? `target ${target};\n\nmachine ${machine} {\n${ruleLines.join('\n')}\n}\n` : '';
-  return { events, registers, notes, rule };
+  for (const x of byRemedy('qemu')) ruleLines.push(`  // ${x.name} (${idHex(x.id)}): no rule; QEMU tolerates it by itself`);
+  const unknown = byRemedy('unknown');
+  if (unknown.length > 3) ruleLines.push(`  // ${unknown.length} registers (${unknown.slice(0, 3).map((x) => x.name).join(', ')}, …): no rule suggested; the history does not explain the difference`);
+  else for (const x of unknown) ruleLines.push(`  // ${x.name} (${idHex(x.id)}): no rule suggested; the history does not explain the difference`);
+  if (!ruleLines.some((l) => !l.startsWith('  //'))) return ruleLines.length && registers.length ? `// No rule to add:\n${ruleLines.map((l) => l.replace(/^ {2}/, '')).join('\n')}\n` : '';
+  return `target ${target};\n\nmachine ${machine ?? 'MACHINE'} {\n${ruleLines.join('\n')}\n}\n`;
 }
+
+/* ------------------------------------------------------------------------ */
+/* The command.                                                              */
+/* ------------------------------------------------------------------------ */
 
 export interface ExplainCliOptions {
   readonly machine?: string;
@@ -249,24 +548,104 @@ export interface ExplainCliOptions {
   readonly history?: string;
   readonly from?: string;
   readonly to?: string;
+  readonly qemu?: string;
   readonly format?: string;
 }
 
-function profileArg(spec: string, catalog: Catalog): HostProfile {
+function profileArg(spec: string, catalog: Catalog, history: KernelHistory, warn: (d: Diagnostic) => void): HostProfile {
   const p = findProfile(spec);
   if (p) return p;
-  const r = loadProfile(spec, { catalog });
+  const r = loadProfile(spec, { catalog, history });
   if (!r.profile) throw new Error(r.diagnostics.map((d) => d.message).join('; ') || `no profile ${spec}`);
+  for (const d of r.diagnostics) warn(d);
   return r.profile;
 }
 
-/** `mtc explain [log|-]`. Exit 0 when registers were explained, 1 when the log has no known message, 2 on usage errors. */
+const STATUS_TEXT: Readonly<Record<Status, readonly [string, string]>> = {
+  fails: ['the source sent it, the destination does not have it: this fails the migration', 'the source sent them, the destination does not have them: each fails the migration'],
+  dropped: [
+    'the source sent it, the destination does not have it: QEMU drops it without a word and the migration passes',
+    'the source sent them, the destination does not have them: QEMU drops them without a word and the migration passes',
+  ],
+  missing: ['the destination has it, the source did not send it: it keeps its reset value (not fatal)', 'the destination has them, the source did not send them: they keep their reset values (not fatal)'],
+  tolerated: ['on one end only, and tolerated: not fatal', 'on one end only, and tolerated: not fatal'],
+};
+
+const HEADING: Readonly<Record<Status, string>> = { fails: 'Unexpected', dropped: 'Dropped', missing: 'Missing', tolerated: 'Tolerated' };
+
+function describeRelease(r: ExplainResult): string {
+  const rel = r.release.id;
+  if (r.releaseFrom === 'option') return `${rel} (--qemu)`;
+  if (r.releaseFrom === 'default') return r.events.length ? `${rel} (the log's lines fit no release's templates; the newest, give --qemu to choose)` : `${rel} (no log line to tell; the newest, give --qemu to choose)`;
+  const others = r.candidates.filter((c) => c !== rel);
+  return others.length
+    ? `${rel} (the log's lines fit ${r.candidates.join(', ')}; taking ${rel}, give --qemu to choose)`
+    : `${rel} (the log's lines fit only its templates)`;
+}
+
+function humanReport(r: ExplainResult, opts: { machine?: string; color: boolean; sources: ReadonlyMap<string, SourceFile> }): string {
+  const lines: string[] = [];
+  const accel = r.accel ? (r.accel === 'tcg' ? 'TCG (the log names QEMU cpreg ids, or AArch32 registers)' : 'KVM') : 'not named by the log (names as under KVM)';
+  lines.push(`QEMU release: ${describeRelease(r)}`, `Accelerator: ${accel}`, '');
+  // Registers with the same status and the same explanation are one block.
+  const blocks: { status: Status; regs: ExplainedRegister[] }[] = [];
+  for (const x of r.registers) {
+    const b = blocks.find((bl) => bl.status === x.status && bl.regs[0]!.why.join('\n') === x.why.join('\n') && bl.regs[0]!.remedy === x.remedy);
+    if (b && (b.regs.length > 1 || x.remedy === 'unknown')) b.regs.push(x);
+    else blocks.push({ status: x.status, regs: [x] });
+  }
+  // The catalog's name and the id; QEMU's name when the release prints one, else the fields of a register the catalog lacks.
+  const label = (x: ExplainedRegister) => {
+    const known = x.name !== idHex(x.id);
+    // 10.x names nothing; the series names registers under KVM only; 11.1 under both.
+    const printsNames = r.release.names === 'kvm-11.1' || (r.release.names === 'kvm-10.2' && r.accel !== 'tcg');
+    const qemu = printsNames ? registerName(r.release, r.accel ?? 'kvm', x.id) : known ? '' : describeFields(x.id);
+    return `${known ? `${x.name} ` : ''}${idHex(x.id)}${qemu ? ` (${qemu})` : ''}${x.logLine !== undefined ? `, line ${x.logLine}` : ''}`;
+  };
+  for (const b of blocks) {
+    const one = b.regs.length === 1;
+    lines.push(one ? `${HEADING[b.status]}: ${sanitize(label(b.regs[0]!))}` : `${HEADING[b.status]} (${b.regs.length}):`);
+    if (!one) for (const x of b.regs.slice(0, 20)) lines.push(`  ${sanitize(label(x))}`);
+    if (b.regs.length > 20) lines.push(`  … ${b.regs.length - 20} more (--format json lists every one)`);
+    lines.push(`  ${STATUS_TEXT[b.status][one ? 0 : 1]}`);
+    for (const w of b.regs[0]!.why) lines.push(`  - ${sanitize(w)}`);
+    const q = b.regs.flatMap((x) => x.qemuLines);
+    if (q.length) {
+      lines.push(`  QEMU ${r.release.id} prints${b.status === 'tolerated' || q.every((l) => !l.startsWith(QEMU_PREFIX)) ? ' (with -trace)' : ''}:`);
+      for (const l of q.slice(0, 12)) lines.push(`    ${sanitize(l)}`);
+      if (q.length > 12) lines.push(`    … ${q.length - 12} more`);
+    }
+    lines.push('');
+  }
+  for (const n of r.notes) lines.push(`note: ${sanitize(n)}`);
+  if (r.notes.length) lines.push('');
+  for (const d of r.diagnostics) lines.push(renderHuman(d, { color: opts.color, sources: opts.sources }), '');
+  if (r.rule.startsWith('target')) {
+    lines.push(`Rule to add${opts.machine ? '' : ' (give --machine to name the machine type)'}:`, '', r.rule);
+  } else if (r.rule) lines.push(r.rule);
+  return lines.join('\n');
+}
+
+/** `mtc explain [log|-]`. Exit 0 when the log was explained, 1 when it has no known message, 2 on usage errors. */
 export async function run(file: string | undefined, opts: ExplainCliOptions, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  const target = opts.target ?? 'x-mig';
-  if (target !== 'x-mig' && target !== 'tolerances') {
-    err(`error[MTC9004]: --target must be x-mig or tolerances, not \`${target}\`\n`);
+  if (opts.target !== undefined && opts.target !== 'x-mig' && opts.target !== 'tolerances') {
+    err(`error[MTC9004]: --target must be x-mig or tolerances, not \`${opts.target}\`\n`);
     return 2;
   }
+  let release: ReleaseModel | undefined;
+  if (opts.qemu !== undefined) {
+    release = findRelease(opts.qemu);
+    if (!release) {
+      err(
+        renderHuman(
+          { code: explainCodes.MTC2204.code, severity: 'error', message: `--qemu \`${opts.qemu}\` is not a QEMU release mtc has a model of`, help: `give one of ${releaseIds().join(', ')} (catalog/qemu/releases.yaml)` },
+          { color: useColor(process.stderr), sources: new Map() },
+        ) + '\n',
+      );
+      return 2;
+    }
+  }
+  const shown = !file || file === '-' ? '<stdin>' : file;
   let text: string;
   try {
     // Bounded while reading: `< /dev/zero` or an endless pipe stops at the limit; a named log must be a regular file.
@@ -286,52 +665,74 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
   }
   for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
   if (diagnostics.some((d) => d.severity === 'error')) return 1;
-  let eo: ExplainOptions = { target };
+  let eo: ExplainOptions = { file: shown };
   try {
+    if (opts.target) eo = { ...eo, target: opts.target as 'x-mig' | 'tolerances' };
+    if (release) eo = { ...eo, qemu: release };
     if (opts.machine) eo = { ...eo, machine: opts.machine };
-    if (opts.from) eo = { ...eo, from: profileArg(opts.from, catalog) };
-    if (opts.to) eo = { ...eo, to: profileArg(opts.to, catalog) };
+    const warn = (d: Diagnostic) => err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+    if (opts.from) eo = { ...eo, from: profileArg(opts.from, catalog, history, warn) };
+    if (opts.to) eo = { ...eo, to: profileArg(opts.to, catalog, history, warn) };
+    if ((opts.from === undefined) !== (opts.to === undefined)) throw new Error('give both --from and --to (the source and the destination host)');
   } catch (e) {
-    err(`error[MTC9004]: ${(e as Error).message}\n`);
+    err(`error[MTC9004]: ${sanitize((e as Error).message)}\n`);
     return 2;
   }
   const r = explainLog(text, catalog, history, eo);
+  const sources = new Map([[shown, new SourceFile(shown, text)]]);
+  if (r.events.length === 0 && !(eo.from && eo.to)) {
+    const d: Diagnostic = {
+      code: explainCodes.MTC2201.code,
+      severity: 'error',
+      message: `no QEMU migration message in ${shown}`,
+      file: shown,
+      help: 'give the destination\'s log: QEMU\'s standard error, or /var/log/libvirt/qemu/GUEST.log on the destination host; mtc reads the lines of every release in catalog/qemu/releases.yaml (`… Unexpected register in input stream: …`, `… in the incoming stream but unknown on the destination: fail migration`, `Invalid value N expecting positive value <= M`, `load of migration failed: …`, `Could not set register …`) and their trace events',
+    };
+    if (opts.format === 'json') out(JSON.stringify({ diagnostics: [jsonDiagnostic(d)] }, null, 2) + '\n');
+    else err(renderHuman(d, { color: useColor(process.stderr), sources }) + '\n');
+    return 1;
+  }
   if (opts.format === 'json') {
     out(
       JSON.stringify(
         {
-          registers: r.registers.map((x) => ({ id: idHex(x.id), name: x.name, class: classOfId(x.id), qemuName: qemuName(x.id), direction: x.direction, remedy: x.remedy, range: x.range ?? null, why: x.why })),
+          qemu: { release: r.release.id, from: r.releaseFrom, candidates: r.candidates },
+          accel: r.accel ?? null,
+          registers: r.registers.map((x) => ({
+            id: idHex(x.id),
+            name: x.name,
+            class: classOfId(x.id) ?? null,
+            qemuName: registerName(r.release, r.accel ?? 'kvm', x.id),
+            direction: x.direction,
+            status: x.status,
+            remedy: x.remedy,
+            range: x.range ?? null,
+            why: x.why,
+            logLine: x.logLine ?? null,
+            qemuLines: x.qemuLines,
+          })),
           notes: r.notes,
+          diagnostics: r.diagnostics.map(jsonDiagnostic),
+          target: r.target,
           rule: r.rule,
         },
         null,
         2,
       ) + '\n',
     );
-    return r.events.length ? 0 : 1;
+    return 0;
   }
-  if (r.events.length === 0) {
-    err('no QEMU migration message found (looked for "Unexpected/Missing register in input stream", "Invalid value N expecting positive value <= M", "Could not set register")\n');
-    return 1;
-  }
-  const lines: string[] = [];
-  for (const x of r.registers) {
-    lines.push(`${x.direction === 'unexpected' ? 'Unexpected' : 'Missing'}: ${x.name} ${idHex(x.id)} (${qemuName(x.id)})`);
-    lines.push(
-      x.direction === 'unexpected'
-        ? '  the source sent it, the destination does not have it: this fails the migration'
-        : '  the destination has it, the source did not send it: it keeps its reset value (not fatal)',
-    );
-    for (const w of x.why) lines.push(`  - ${sanitize(w)}`);
-    lines.push('');
-  }
-  for (const n of r.notes) lines.push(`note: ${sanitize(n)}`);
-  if (r.notes.length) lines.push('');
-  if (r.rule) {
-    lines.push(`Rule to add${opts.machine ? '' : ' (give --machine to name the machine type)'}:`);
-    lines.push('');
-    lines.push(r.rule);
-  }
-  out(lines.join('\n'));
+  out(humanReport(r, { ...(opts.machine ? { machine: opts.machine } : {}), color: useColor(process.stdout), sources }) + (r.rule ? '' : '\n'));
   return 0;
+}
+
+function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.file ?? null,
+    line: d.span?.start.line ?? null,
+    help: d.help ?? null,
+  };
 }

@@ -297,16 +297,16 @@ return errors === 0;
 }
 
 export const validateKernels = validate13;
-const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/catalog-kernels.schema.json","title":"mtc kernel history","description":"What KVM_GET_REG_LIST returns for a plain guest, by kernel version: a baseline and the changes since (domain.md section 5).","type":"object","additionalProperties":false,"required":["format","releases"],"properties":{"format":{"const":1},"releases":{"type":"array","maxItems":1000,"items":{"$ref":"#/definitions/version"}},"baseline":{"type":"array","maxItems":100000,"items":{"type":"object","additionalProperties":false,"required":["register"],"properties":{"register":{"$ref":"#/definitions/register"},"when":{"$ref":"#/definitions/when"},"note":{"type":"string"}}}},"changes":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/change"}},"writable":{"type":"array","maxItems":1000,"items":{"type":"object","additionalProperties":false,"required":["register","since"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}},"tcg":{"type":"array","maxItems":100000,"items":{"type":"object","additionalProperties":false,"required":["register"],"properties":{"register":{"$ref":"#/definitions/register"},"qemu_since":{"$ref":"#/definitions/version"},"qemu_until":{"$ref":"#/definitions/version"},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,40}$"},"when":{"description":"`always`, `never`, or a host/vcpu feature name the register is gated on","type":"string","pattern":"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"},"change":{"type":"object","additionalProperties":false,"required":["register","since","when"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"when":{"$ref":"#/definitions/when"},"flavours":{"type":"array","maxItems":64,"items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"}},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}}};
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/catalog-kernels.schema.json","title":"mtc kernel history","description":"What KVM_GET_REG_LIST returns for a plain guest, by kernel version: a baseline and the changes since (domain.md section 5).","type":"object","additionalProperties":false,"required":["format","releases"],"properties":{"format":{"const":1},"releases":{"type":"array","maxItems":1000,"items":{"$ref":"#/definitions/version"}},"baseline":{"type":"array","maxItems":100000,"items":{"type":"object","additionalProperties":false,"required":["register"],"properties":{"register":{"$ref":"#/definitions/register"},"when":{"$ref":"#/definitions/when"},"note":{"type":"string"}}}},"changes":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/change"}},"writable":{"type":"array","maxItems":1000,"items":{"type":"object","additionalProperties":false,"required":["register","since"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}},"tcg":{"type":"array","maxItems":100000,"items":{"type":"object","additionalProperties":false,"required":["register"],"properties":{"register":{"$ref":"#/definitions/register"},"qemu_since":{"$ref":"#/definitions/version"},"qemu_until":{"$ref":"#/definitions/version"},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,40}$"},"when":{"description":"`always`, `never`, or what the register is gated on: a host/vcpu feature (`FEAT_TCR2`), a kernel build option (`CONFIG_ARM64_POE`, on unless a host profile's `kernel_config` turns it off), or several joined by `&` (all of them)","type":"string","pattern":"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"},"change":{"type":"object","additionalProperties":false,"required":["register","since","when"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"when":{"$ref":"#/definitions/when"},"flavours":{"description":"only in these kernel flavours (`stable`, `el9`, `el9_6`); with a three-part `since` (`6.12.77`), within that stable series only","type":"array","maxItems":64,"items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"}},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}}}};
 const schema16 = {"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"};
 const schema17 = {"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"};
-const schema18 = {"description":"`always`, `never`, or a host/vcpu feature name the register is gated on","type":"string","pattern":"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"};
+const schema18 = {"description":"`always`, `never`, or what the register is gated on: a host/vcpu feature (`FEAT_TCR2`), a kernel build option (`CONFIG_ARM64_POE`, on unless a host profile's `kernel_config` turns it off), or several joined by `&` (all of them)","type":"string","pattern":"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"};
 const schema23 = {"type":"string","pattern":"^[0-9a-f]{7,40}$"};
 const pattern6 = new RegExp("^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$", "u");
 const pattern7 = new RegExp("^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$", "u");
-const pattern8 = new RegExp("^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$", "u");
+const pattern8 = new RegExp("^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$", "u");
 const pattern13 = new RegExp("^[0-9a-f]{7,40}$", "u");
-const schema19 = {"type":"object","additionalProperties":false,"required":["register","since","when"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"when":{"$ref":"#/definitions/when"},"flavours":{"type":"array","maxItems":64,"items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"}},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}};
+const schema19 = {"type":"object","additionalProperties":false,"required":["register","since","when"],"properties":{"register":{"$ref":"#/definitions/register"},"since":{"$ref":"#/definitions/version"},"when":{"$ref":"#/definitions/when"},"flavours":{"description":"only in these kernel flavours (`stable`, `el9`, `el9_6`); with a three-part `since` (`6.12.77`), within that stable series only","type":"array","maxItems":64,"items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"}},"commit":{"$ref":"#/definitions/commit"},"note":{"type":"string"},"unverified":{"type":"boolean"}}};
 const pattern12 = new RegExp("^[a-z0-9][a-z0-9_.-]{0,31}$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -380,7 +380,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
-validate14.errors = [{instancePath:instancePath+"/when",schemaPath:"#/definitions/when/pattern",keyword:"pattern",params:{pattern: "^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"},message:"must match pattern \""+"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"+"\""}];
+validate14.errors = [{instancePath:instancePath+"/when",schemaPath:"#/definitions/when/pattern",keyword:"pattern",params:{pattern: "^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"},message:"must match pattern \""+"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"+"\""}];
 return false;
 }
 }
@@ -644,7 +644,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data6 === "string"){
 if(!pattern8.test(data6)){
-validate13.errors = [{instancePath:instancePath+"/baseline/" + i1+"/when",schemaPath:"#/definitions/when/pattern",keyword:"pattern",params:{pattern: "^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"},message:"must match pattern \""+"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63})$"+"\""}];
+validate13.errors = [{instancePath:instancePath+"/baseline/" + i1+"/when",schemaPath:"#/definitions/when/pattern",keyword:"pattern",params:{pattern: "^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"},message:"must match pattern \""+"^(always|never|[A-Za-z][A-Za-z0-9_]{0,63}( ?& ?[A-Za-z][A-Za-z0-9_]{0,63}){0,7})$"+"\""}];
 return false;
 }
 }
@@ -1076,7 +1076,7 @@ return errors === 0;
 }
 
 export const validateProfile = validate16;
-const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured register list (KVM_GET_REG_LIST, or the cpreg list of a migration stream read by `mtc capture`).","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"description":"kernel version, optionally with a flavour: `6.12`, `6.12.40-stable`","type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"},"description":"A captured list (names or hex ids): used as is, the history is not consulted."},"values":{"description":"Captured register values (`mtc capture`): what the source sent for each id of `registers`, as 0x hex.","type":"object","maxProperties":100000,"propertyNames":{"pattern":"^0x[0-9a-f]{16}$"},"additionalProperties":{"type":"string","pattern":"^0x[0-9a-fA-F]{1,16}$"}},"capture":{"description":"How `mtc capture` took this profile: the QEMU invocation and what the migration stream held. Informational; the simulator reads `registers`.","type":"object","additionalProperties":false,"required":["accel","vcpus","cpu_section_version"],"properties":{"machine":{"description":"machine type, as QEMU resolved -M (`virt-10.2`)","type":"string"},"cpu":{"description":"-cpu as given (`max`, `cortex-a57`, `host`)","type":"string"},"cpu_type":{"description":"QOM type of vCPU 0 (`max-arm-cpu`)","type":"string"},"accel":{"enum":["kvm","tcg"]},"qemu_version":{"$ref":"#/definitions/version"},"qemu_package":{"description":"the package string of query-version","type":"string"},"vcpus":{"type":"integer","minimum":1,"maximum":4096},"cpu_section_version":{"description":"version of the `cpu` section (vmstate_arm_cpu.version_id)","type":"integer","minimum":0,"maximum":4294967295},"vcpu_value_differences":{"description":"registers whose value differs on another vCPU (vCPU 0 is recorded)","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"vcpu_list_differences":{"description":"registers that some vCPUs list and others do not","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
+const schema31 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://mtc.example/schema/profile.schema.json","title":"mtc host profile","description":"A host: kernel (or QEMU version under TCG), CPU and features; or a captured register list (KVM_GET_REG_LIST, or the cpreg list of a migration stream read by `mtc capture`).","type":"object","additionalProperties":false,"required":["format","name"],"properties":{"format":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$"},"description":{"type":"string"},"accel":{"enum":["kvm","tcg"]},"kernel":{"description":"kernel version, optionally with a flavour: `6.12`, `6.12.40-stable`","type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$"},"flavour":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,31}$"},"qemu":{"$ref":"#/definitions/version"},"cpu":{"type":"object","additionalProperties":false,"required":["midr"],"properties":{"name":{"type":"string"},"midr":{"$ref":"#/definitions/u32"},"revidr":{"$ref":"#/definitions/u32"},"aidr":{"$ref":"#/definitions/u32"}}},"features":{"type":"array","maxItems":512,"items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"}},"kernel_config":{"description":"kernel build options that differ from their default, e.g. `CONFIG_ARM64_POE: false` for a kernel built without POE (the history's `CONFIG_…` terms are on unless turned off here)","type":"object","maxProperties":256,"propertyNames":{"pattern":"^CONFIG_[A-Z0-9_]{1,64}$"},"additionalProperties":{"type":"boolean"}},"backports":{"description":"upstream commits this kernel carries although its version is older (a distribution kernel: RHEL 9 is 5.14 plus backports); the kernel history's changes with these commits apply to it","type":"array","maxItems":1000,"items":{"type":"string","pattern":"^[0-9a-f]{7,40}$"}},"caches":{"type":"array","maxItems":14,"items":{"type":"integer","minimum":0,"maximum":13}},"add":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"remove":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"registers":{"type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"},"description":"A captured list (names or hex ids): used as is, the history is not consulted."},"values":{"description":"Captured register values (`mtc capture`): what the source sent for each id of `registers`, as 0x hex.","type":"object","maxProperties":100000,"propertyNames":{"pattern":"^0x[0-9a-f]{16}$"},"additionalProperties":{"type":"string","pattern":"^0x[0-9a-fA-F]{1,16}$"}},"capture":{"description":"How `mtc capture` took this profile: the QEMU invocation and what the migration stream held. Informational; the simulator reads `registers`.","type":"object","additionalProperties":false,"required":["accel","vcpus","cpu_section_version"],"properties":{"machine":{"description":"machine type, as QEMU resolved -M (`virt-10.2`)","type":"string"},"cpu":{"description":"-cpu as given (`max`, `cortex-a57`, `host`)","type":"string"},"cpu_type":{"description":"QOM type of vCPU 0 (`max-arm-cpu`)","type":"string"},"accel":{"enum":["kvm","tcg"]},"qemu_version":{"$ref":"#/definitions/version"},"qemu_package":{"description":"the package string of query-version","type":"string"},"vcpus":{"type":"integer","minimum":1,"maximum":4096},"cpu_section_version":{"description":"version of the `cpu` section (vmstate_arm_cpu.version_id)","type":"integer","minimum":0,"maximum":4294967295},"vcpu_value_differences":{"description":"registers whose value differs on another vCPU (vCPU 0 is recorded)","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}},"vcpu_list_differences":{"description":"registers that some vCPUs list and others do not","type":"array","maxItems":100000,"items":{"$ref":"#/definitions/register"}}}}},"definitions":{"version":{"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},"register":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},"u32":{"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]}}};
 const schema32 = {"type":"string","pattern":"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"};
 const schema33 = {"anyOf":[{"type":"integer","minimum":0,"maximum":4294967295},{"type":"string","pattern":"^0x[0-9a-fA-F]{1,8}$"}]};
 const schema36 = {"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"};
@@ -1084,7 +1084,8 @@ const func2 = Object.prototype.hasOwnProperty;
 const pattern21 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$", "u");
 const pattern22 = new RegExp("^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}(-[a-z0-9][a-z0-9_.-]{0,31})?$", "u");
 const pattern25 = new RegExp("^0x[0-9a-fA-F]{1,8}$", "u");
-const pattern32 = new RegExp("^0x[0-9a-f]{16}$", "u");
+const pattern29 = new RegExp("^CONFIG_[A-Z0-9_]{1,64}$", "u");
+const pattern34 = new RegExp("^0x[0-9a-f]{16}$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://mtc.example/schema/profile.schema.json" */;
@@ -1628,210 +1629,21 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.caches !== undefined){
-let data14 = data.caches;
+if(data.kernel_config !== undefined){
+let data14 = data.kernel_config;
 const _errs45 = errors;
 if(errors === _errs45){
-if(Array.isArray(data14)){
-if(data14.length > 14){
-validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properties/caches/maxItems",keyword:"maxItems",params:{limit: 14},message:"must NOT have more than 14 items"}];
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(Object.keys(data14).length > 256){
+validate16.errors = [{instancePath:instancePath+"/kernel_config",schemaPath:"#/properties/kernel_config/maxProperties",keyword:"maxProperties",params:{limit: 256},message:"must NOT have more than 256 properties"}];
 return false;
 }
 else {
-var valid10 = true;
-const len1 = data14.length;
-for(let i1=0; i1<len1; i1++){
-let data15 = data14[i1];
+for(const key2 in data14){
 const _errs47 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate16.errors = [{instancePath:instancePath+"/caches/" + i1,schemaPath:"#/properties/caches/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs47){
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 13 || isNaN(data15)){
-validate16.errors = [{instancePath:instancePath+"/caches/" + i1,schemaPath:"#/properties/caches/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"}];
-return false;
-}
-else {
-if(data15 < 0 || isNaN(data15)){
-validate16.errors = [{instancePath:instancePath+"/caches/" + i1,schemaPath:"#/properties/caches/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid10 = _errs47 === errors;
-if(!valid10){
-break;
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properties/caches/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs45 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.add !== undefined){
-let data16 = data.add;
-const _errs49 = errors;
-if(errors === _errs49){
-if(Array.isArray(data16)){
-if(data16.length > 100000){
-validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/add/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
-return false;
-}
-else {
-var valid11 = true;
-const len2 = data16.length;
-for(let i2=0; i2<len2; i2++){
-let data17 = data16[i2];
-const _errs51 = errors;
-const _errs52 = errors;
-if(errors === _errs52){
-if(typeof data17 === "string"){
-if(!pattern7.test(data17)){
-validate16.errors = [{instancePath:instancePath+"/add/" + i2,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
-return false;
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/add/" + i2,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid11 = _errs51 === errors;
-if(!valid11){
-break;
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs49 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remove !== undefined){
-let data18 = data.remove;
-const _errs54 = errors;
-if(errors === _errs54){
-if(Array.isArray(data18)){
-if(data18.length > 100000){
-validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
-return false;
-}
-else {
-var valid13 = true;
-const len3 = data18.length;
-for(let i3=0; i3<len3; i3++){
-let data19 = data18[i3];
-const _errs56 = errors;
-const _errs57 = errors;
-if(errors === _errs57){
-if(typeof data19 === "string"){
-if(!pattern7.test(data19)){
-validate16.errors = [{instancePath:instancePath+"/remove/" + i3,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
-return false;
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/remove/" + i3,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid13 = _errs56 === errors;
-if(!valid13){
-break;
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs54 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.registers !== undefined){
-let data20 = data.registers;
-const _errs59 = errors;
-if(errors === _errs59){
-if(Array.isArray(data20)){
-if(data20.length > 100000){
-validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/properties/registers/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
-return false;
-}
-else {
-var valid15 = true;
-const len4 = data20.length;
-for(let i4=0; i4<len4; i4++){
-let data21 = data20[i4];
-const _errs61 = errors;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data21 === "string"){
-if(!pattern7.test(data21)){
-validate16.errors = [{instancePath:instancePath+"/registers/" + i4,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
-return false;
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/registers/" + i4,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid15 = _errs61 === errors;
-if(!valid15){
-break;
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/properties/registers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs59 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.values !== undefined){
-let data22 = data.values;
-const _errs64 = errors;
-if(errors === _errs64){
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(Object.keys(data22).length > 100000){
-validate16.errors = [{instancePath:instancePath+"/values",schemaPath:"#/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 100000},message:"must NOT have more than 100000 properties"}];
-return false;
-}
-else {
-for(const key2 in data22){
-const _errs66 = errors;
 if(typeof key2 === "string"){
-if(!pattern32.test(key2)){
-const err18 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-f]{16}$"},message:"must match pattern \""+"^0x[0-9a-f]{16}$"+"\"",propertyName:key2};
+if(!pattern29.test(key2)){
+const err18 = {instancePath:instancePath+"/kernel_config",schemaPath:"#/properties/kernel_config/propertyNames/pattern",keyword:"pattern",params:{pattern: "^CONFIG_[A-Z0-9_]{1,64}$"},message:"must match pattern \""+"^CONFIG_[A-Z0-9_]{1,64}$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1841,9 +1653,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-var valid17 = _errs66 === errors;
-if(!valid17){
-const err19 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+var valid10 = _errs47 === errors;
+if(!valid10){
+const err19 = {instancePath:instancePath+"/kernel_config",schemaPath:"#/properties/kernel_config/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1856,24 +1668,323 @@ return false;
 break;
 }
 }
-if(valid17){
-for(const key3 in data22){
-let data23 = data22[key3];
-const _errs68 = errors;
-if(errors === _errs68){
-if(typeof data23 === "string"){
-if(!pattern1.test(data23)){
-validate16.errors = [{instancePath:instancePath+"/values/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,16}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,16}$"+"\""}];
+if(valid10){
+for(const key3 in data14){
+const _errs49 = errors;
+if(typeof data14[key3] !== "boolean"){
+validate16.errors = [{instancePath:instancePath+"/kernel_config/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kernel_config/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid11 = _errs49 === errors;
+if(!valid11){
+break;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/kernel_config",schemaPath:"#/properties/kernel_config/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backports !== undefined){
+let data16 = data.backports;
+const _errs51 = errors;
+if(errors === _errs51){
+if(Array.isArray(data16)){
+if(data16.length > 1000){
+validate16.errors = [{instancePath:instancePath+"/backports",schemaPath:"#/properties/backports/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"}];
+return false;
+}
+else {
+var valid12 = true;
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+let data17 = data16[i1];
+const _errs53 = errors;
+if(errors === _errs53){
+if(typeof data17 === "string"){
+if(!pattern13.test(data17)){
+validate16.errors = [{instancePath:instancePath+"/backports/" + i1,schemaPath:"#/properties/backports/items/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,40}$"},message:"must match pattern \""+"^[0-9a-f]{7,40}$"+"\""}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/values/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/backports/" + i1,schemaPath:"#/properties/backports/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid18 = _errs68 === errors;
+var valid12 = _errs53 === errors;
+if(!valid12){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/backports",schemaPath:"#/properties/backports/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs51 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.caches !== undefined){
+let data18 = data.caches;
+const _errs55 = errors;
+if(errors === _errs55){
+if(Array.isArray(data18)){
+if(data18.length > 14){
+validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properties/caches/maxItems",keyword:"maxItems",params:{limit: 14},message:"must NOT have more than 14 items"}];
+return false;
+}
+else {
+var valid13 = true;
+const len2 = data18.length;
+for(let i2=0; i2<len2; i2++){
+let data19 = data18[i2];
+const _errs57 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate16.errors = [{instancePath:instancePath+"/caches/" + i2,schemaPath:"#/properties/caches/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs57){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 13 || isNaN(data19)){
+validate16.errors = [{instancePath:instancePath+"/caches/" + i2,schemaPath:"#/properties/caches/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"}];
+return false;
+}
+else {
+if(data19 < 0 || isNaN(data19)){
+validate16.errors = [{instancePath:instancePath+"/caches/" + i2,schemaPath:"#/properties/caches/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid13 = _errs57 === errors;
+if(!valid13){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/caches",schemaPath:"#/properties/caches/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.add !== undefined){
+let data20 = data.add;
+const _errs59 = errors;
+if(errors === _errs59){
+if(Array.isArray(data20)){
+if(data20.length > 100000){
+validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/add/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
+return false;
+}
+else {
+var valid14 = true;
+const len3 = data20.length;
+for(let i3=0; i3<len3; i3++){
+let data21 = data20[i3];
+const _errs61 = errors;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data21 === "string"){
+if(!pattern7.test(data21)){
+validate16.errors = [{instancePath:instancePath+"/add/" + i3,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/add/" + i3,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid14 = _errs61 === errors;
+if(!valid14){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/add",schemaPath:"#/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs59 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remove !== undefined){
+let data22 = data.remove;
+const _errs64 = errors;
+if(errors === _errs64){
+if(Array.isArray(data22)){
+if(data22.length > 100000){
+validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
+return false;
+}
+else {
+var valid16 = true;
+const len4 = data22.length;
+for(let i4=0; i4<len4; i4++){
+let data23 = data22[i4];
+const _errs66 = errors;
+const _errs67 = errors;
+if(errors === _errs67){
+if(typeof data23 === "string"){
+if(!pattern7.test(data23)){
+validate16.errors = [{instancePath:instancePath+"/remove/" + i4,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/remove/" + i4,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs66 === errors;
+if(!valid16){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs64 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.registers !== undefined){
+let data24 = data.registers;
+const _errs69 = errors;
+if(errors === _errs69){
+if(Array.isArray(data24)){
+if(data24.length > 100000){
+validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/properties/registers/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
+return false;
+}
+else {
+var valid18 = true;
+const len5 = data24.length;
+for(let i5=0; i5<len5; i5++){
+let data25 = data24[i5];
+const _errs71 = errors;
+const _errs72 = errors;
+if(errors === _errs72){
+if(typeof data25 === "string"){
+if(!pattern7.test(data25)){
+validate16.errors = [{instancePath:instancePath+"/registers/" + i5,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/registers/" + i5,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid18 = _errs71 === errors;
 if(!valid18){
+break;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/registers",schemaPath:"#/properties/registers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs69 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.values !== undefined){
+let data26 = data.values;
+const _errs74 = errors;
+if(errors === _errs74){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(Object.keys(data26).length > 100000){
+validate16.errors = [{instancePath:instancePath+"/values",schemaPath:"#/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 100000},message:"must NOT have more than 100000 properties"}];
+return false;
+}
+else {
+for(const key4 in data26){
+const _errs76 = errors;
+if(typeof key4 === "string"){
+if(!pattern34.test(key4)){
+const err20 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-f]{16}$"},message:"must match pattern \""+"^0x[0-9a-f]{16}$"+"\"",propertyName:key4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid20 = _errs76 === errors;
+if(!valid20){
+const err21 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+validate16.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid20){
+for(const key5 in data26){
+let data27 = data26[key5];
+const _errs78 = errors;
+if(errors === _errs78){
+if(typeof data27 === "string"){
+if(!pattern1.test(data27)){
+validate16.errors = [{instancePath:instancePath+"/values/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^0x[0-9a-fA-F]{1,16}$"},message:"must match pattern \""+"^0x[0-9a-fA-F]{1,16}$"+"\""}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/values/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/values/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid21 = _errs78 === errors;
+if(!valid21){
 break;
 }
 }
@@ -1885,88 +1996,88 @@ validate16.errors = [{instancePath:instancePath+"/values",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs64 === errors;
+var valid0 = _errs74 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.capture !== undefined){
-let data24 = data.capture;
-const _errs70 = errors;
-if(errors === _errs70){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+let data28 = data.capture;
+const _errs80 = errors;
+if(errors === _errs80){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 let missing2;
-if((((data24.accel === undefined) && (missing2 = "accel")) || ((data24.vcpus === undefined) && (missing2 = "vcpus"))) || ((data24.cpu_section_version === undefined) && (missing2 = "cpu_section_version"))){
+if((((data28.accel === undefined) && (missing2 = "accel")) || ((data28.vcpus === undefined) && (missing2 = "vcpus"))) || ((data28.cpu_section_version === undefined) && (missing2 = "cpu_section_version"))){
 validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs72 = errors;
-for(const key4 in data24){
-if(!(func2.call(schema31.properties.capture.properties, key4))){
-validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+const _errs82 = errors;
+for(const key6 in data28){
+if(!(func2.call(schema31.properties.capture.properties, key6))){
+validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs72 === errors){
-if(data24.machine !== undefined){
-const _errs73 = errors;
-if(typeof data24.machine !== "string"){
+if(_errs82 === errors){
+if(data28.machine !== undefined){
+const _errs83 = errors;
+if(typeof data28.machine !== "string"){
 validate16.errors = [{instancePath:instancePath+"/capture/machine",schemaPath:"#/properties/capture/properties/machine/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs73 === errors;
+var valid22 = _errs83 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.cpu !== undefined){
-const _errs75 = errors;
-if(typeof data24.cpu !== "string"){
+if(valid22){
+if(data28.cpu !== undefined){
+const _errs85 = errors;
+if(typeof data28.cpu !== "string"){
 validate16.errors = [{instancePath:instancePath+"/capture/cpu",schemaPath:"#/properties/capture/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs75 === errors;
+var valid22 = _errs85 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.cpu_type !== undefined){
-const _errs77 = errors;
-if(typeof data24.cpu_type !== "string"){
+if(valid22){
+if(data28.cpu_type !== undefined){
+const _errs87 = errors;
+if(typeof data28.cpu_type !== "string"){
 validate16.errors = [{instancePath:instancePath+"/capture/cpu_type",schemaPath:"#/properties/capture/properties/cpu_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs77 === errors;
+var valid22 = _errs87 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.accel !== undefined){
-let data28 = data24.accel;
-const _errs79 = errors;
-if(!((data28 === "kvm") || (data28 === "tcg"))){
+if(valid22){
+if(data28.accel !== undefined){
+let data32 = data28.accel;
+const _errs89 = errors;
+if(!((data32 === "kvm") || (data32 === "tcg"))){
 validate16.errors = [{instancePath:instancePath+"/capture/accel",schemaPath:"#/properties/capture/properties/accel/enum",keyword:"enum",params:{allowedValues: schema31.properties.capture.properties.accel.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid19 = _errs79 === errors;
+var valid22 = _errs89 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.qemu_version !== undefined){
-let data29 = data24.qemu_version;
-const _errs80 = errors;
-const _errs81 = errors;
-if(errors === _errs81){
-if(typeof data29 === "string"){
-if(!pattern6.test(data29)){
+if(valid22){
+if(data28.qemu_version !== undefined){
+let data33 = data28.qemu_version;
+const _errs90 = errors;
+const _errs91 = errors;
+if(errors === _errs91){
+if(typeof data33 === "string"){
+if(!pattern6.test(data33)){
 validate16.errors = [{instancePath:instancePath+"/capture/qemu_version",schemaPath:"#/definitions/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"},message:"must match pattern \""+"^[0-9]{1,4}(\\.[0-9]{1,6}){0,3}$"+"\""}];
 return false;
 }
@@ -1976,108 +2087,108 @@ validate16.errors = [{instancePath:instancePath+"/capture/qemu_version",schemaPa
 return false;
 }
 }
-var valid19 = _errs80 === errors;
+var valid22 = _errs90 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.qemu_package !== undefined){
-const _errs83 = errors;
-if(typeof data24.qemu_package !== "string"){
+if(valid22){
+if(data28.qemu_package !== undefined){
+const _errs93 = errors;
+if(typeof data28.qemu_package !== "string"){
 validate16.errors = [{instancePath:instancePath+"/capture/qemu_package",schemaPath:"#/properties/capture/properties/qemu_package/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs83 === errors;
+var valid22 = _errs93 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.vcpus !== undefined){
-let data31 = data24.vcpus;
-const _errs85 = errors;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+if(valid22){
+if(data28.vcpus !== undefined){
+let data35 = data28.vcpus;
+const _errs95 = errors;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs85){
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 4096 || isNaN(data31)){
+if(errors === _errs95){
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 4096 || isNaN(data35)){
 validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"}];
 return false;
 }
 else {
-if(data31 < 1 || isNaN(data31)){
+if(data35 < 1 || isNaN(data35)){
 validate16.errors = [{instancePath:instancePath+"/capture/vcpus",schemaPath:"#/properties/capture/properties/vcpus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid19 = _errs85 === errors;
+var valid22 = _errs95 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.cpu_section_version !== undefined){
-let data32 = data24.cpu_section_version;
-const _errs87 = errors;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+if(valid22){
+if(data28.cpu_section_version !== undefined){
+let data36 = data28.cpu_section_version;
+const _errs97 = errors;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
 validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs87){
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 > 4294967295 || isNaN(data32)){
+if(errors === _errs97){
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 4294967295 || isNaN(data36)){
 validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"}];
 return false;
 }
 else {
-if(data32 < 0 || isNaN(data32)){
+if(data36 < 0 || isNaN(data36)){
 validate16.errors = [{instancePath:instancePath+"/capture/cpu_section_version",schemaPath:"#/properties/capture/properties/cpu_section_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid19 = _errs87 === errors;
+var valid22 = _errs97 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.vcpu_value_differences !== undefined){
-let data33 = data24.vcpu_value_differences;
-const _errs89 = errors;
-if(errors === _errs89){
-if(Array.isArray(data33)){
-if(data33.length > 100000){
+if(valid22){
+if(data28.vcpu_value_differences !== undefined){
+let data37 = data28.vcpu_value_differences;
+const _errs99 = errors;
+if(errors === _errs99){
+if(Array.isArray(data37)){
+if(data37.length > 100000){
 validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences",schemaPath:"#/properties/capture/properties/vcpu_value_differences/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
 return false;
 }
 else {
-var valid21 = true;
-const len5 = data33.length;
-for(let i5=0; i5<len5; i5++){
-let data34 = data33[i5];
-const _errs91 = errors;
-const _errs92 = errors;
-if(errors === _errs92){
-if(typeof data34 === "string"){
-if(!pattern7.test(data34)){
-validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i5,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+var valid24 = true;
+const len6 = data37.length;
+for(let i6=0; i6<len6; i6++){
+let data38 = data37[i6];
+const _errs101 = errors;
+const _errs102 = errors;
+if(errors === _errs102){
+if(typeof data38 === "string"){
+if(!pattern7.test(data38)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i6,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i5,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences/" + i6,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid21 = _errs91 === errors;
-if(!valid21){
+var valid24 = _errs101 === errors;
+if(!valid24){
 break;
 }
 }
@@ -2088,42 +2199,42 @@ validate16.errors = [{instancePath:instancePath+"/capture/vcpu_value_differences
 return false;
 }
 }
-var valid19 = _errs89 === errors;
+var valid22 = _errs99 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
-if(valid19){
-if(data24.vcpu_list_differences !== undefined){
-let data35 = data24.vcpu_list_differences;
-const _errs94 = errors;
-if(errors === _errs94){
-if(Array.isArray(data35)){
-if(data35.length > 100000){
+if(valid22){
+if(data28.vcpu_list_differences !== undefined){
+let data39 = data28.vcpu_list_differences;
+const _errs104 = errors;
+if(errors === _errs104){
+if(Array.isArray(data39)){
+if(data39.length > 100000){
 validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences",schemaPath:"#/properties/capture/properties/vcpu_list_differences/maxItems",keyword:"maxItems",params:{limit: 100000},message:"must NOT have more than 100000 items"}];
 return false;
 }
 else {
-var valid23 = true;
-const len6 = data35.length;
-for(let i6=0; i6<len6; i6++){
-let data36 = data35[i6];
-const _errs96 = errors;
-const _errs97 = errors;
-if(errors === _errs97){
-if(typeof data36 === "string"){
-if(!pattern7.test(data36)){
-validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i6,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
+var valid26 = true;
+const len7 = data39.length;
+for(let i7=0; i7<len7; i7++){
+let data40 = data39[i7];
+const _errs106 = errors;
+const _errs107 = errors;
+if(errors === _errs107){
+if(typeof data40 === "string"){
+if(!pattern7.test(data40)){
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i7,schemaPath:"#/definitions/register/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_]{0,79}|0x[0-9a-fA-F]{1,16})$"+"\""}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i6,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences/" + i7,schemaPath:"#/definitions/register/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid23 = _errs96 === errors;
-if(!valid23){
+var valid26 = _errs106 === errors;
+if(!valid26){
 break;
 }
 }
@@ -2134,10 +2245,10 @@ validate16.errors = [{instancePath:instancePath+"/capture/vcpu_list_differences"
 return false;
 }
 }
-var valid19 = _errs94 === errors;
+var valid22 = _errs104 === errors;
 }
 else {
-var valid19 = true;
+var valid22 = true;
 }
 }
 }
@@ -2156,10 +2267,12 @@ validate16.errors = [{instancePath:instancePath+"/capture",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs70 === errors;
+var valid0 = _errs80 === errors;
 }
 else {
 var valid0 = true;
+}
+}
 }
 }
 }

@@ -5,7 +5,6 @@ import { qemuOptions, ruleTreeOptions, type QemuOptions, type RuleTreeOptions } 
 export interface CheckOptions extends RuleTreeOptions, QemuOptions {
   readonly format: string;
   readonly root?: string;
-  readonly history?: string;
   readonly stdinFilename?: string;
 }
 
@@ -21,8 +20,7 @@ export function register(program: Command, setExit: SetExit): void {
         'human',
       )
       .option('--root <dir>', 'project root; includes cannot leave it (default: the nearest directory above the paths with rules/mtc.yaml, else the current directory, else their common ancestor)')
-      .option('--stdin-filename <path>', 'with `-`: the file name standard input stands for (diagnostics, includes, project root)')
-      .option('--history <file>', 'a kernel-history file that extends the built-in one, for the catalog-based checks'),
+      .option('--stdin-filename <path>', 'with `-`: the file name standard input stands for (diagnostics, includes, project root)'),
   )).action(async (paths: string[], opts: CheckOptions) => {
     const impl = await import('../check-command.js');
     setExit(await impl.runCheck(paths, opts));

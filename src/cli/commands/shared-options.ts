@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 /** Options every command that reads a rule tree takes (check, build, diff). */
 export interface RuleTreeOptions {
   readonly catalog?: string[];
+  readonly history?: string;
   readonly target?: string;
   readonly maxFileSize?: string;
   readonly maxTokens?: string;
@@ -14,6 +15,7 @@ export interface RuleTreeOptions {
 export function ruleTreeOptions(cmd: Command): Command {
   return cmd
     .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one')
+    .option('--history <file>', 'a kernel-history file that extends the built-in one (catalog/kernels.yaml), for the checks and the host profiles')
     .option('--target <target>', 'C target for files without a `target` statement: x-mig or tolerances', 'x-mig')
     .option('--max-file-size <bytes>', 'largest rule file read')
     .option('--max-tokens <n>', 'most tokens per file')

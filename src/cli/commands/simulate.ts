@@ -24,8 +24,24 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--reg-value <reg=value>', 'source value of a register for tolerance value tests, e.g. KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1 (repeatable; default: reset value 0)', collect)
     .option('-f, --format <format>', 'text, markdown, json or html', 'text')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
-    .action(async (opts: SimulateCliOptions) => {
+    .option('--catalog <file...>', 'extra register catalog files that extend or override the built-in one (for the host profiles and --reg-value)')
+    .option('--history <file>', 'a kernel-history file that extends the built-in one: the host profiles\' register lists follow it')
+    .action(async (opts: SimulateCliOptions & { catalog?: string[]; history?: string }) => {
+      const { catalog, history, ...rest } = opts;
+      if (catalog !== undefined || history !== undefined) {
+        // The simulator builds its host models from the built-in catalog and history: make the user's the run's.
+        const inputs = await import('../run-inputs.js');
+        const r = await inputs.useRunInputs({ ...(catalog ? { catalog } : {}), ...(history !== undefined ? { history } : {}) });
+        if (r.diagnostics.length) {
+          const { renderHuman, useColor } = await import('../../diagnostics/render.js');
+          for (const d of r.diagnostics) process.stderr.write(renderHuman(d, { color: useColor(process.stderr), sources: new Map() }) + '\n');
+        }
+        if (r.diagnostics.some((d) => d.severity === 'error')) {
+          setExit(2);
+          return;
+        }
+      }
       const impl = await import('../../simulate/command.js');
-      setExit(await impl.runSimulate(opts));
+      setExit(await impl.runSimulate(rest));
     });
 }
