@@ -21,18 +21,18 @@ export async function printDiagnostics(
       return;
     case 'github': {
       // GitHub Actions workflow commands (annotations), capped per GitHub's per-step limits.
-      const { diagnosticsToGithub } = await import('../review/ci-formats.js');
+      const { diagnosticsToGithub } = await import('../diagnostics/github.js');
       process.stdout.write(diagnosticsToGithub(diags));
       return;
     }
     case 'sarif': {
-      const { diagnosticsToSarif } = await import('../review/ci-formats.js');
+      const { diagnosticsToSarif } = await import('../diagnostics/sarif.js');
       process.stdout.write(diagnosticsToSarif(diags));
       return;
     }
     case 'gitlab': {
       // GitLab Code Quality report (a `codequality` artifact).
-      const { diagnosticsToGitlab } = await import('../review/gitlab.js');
+      const { diagnosticsToGitlab } = await import('../diagnostics/gitlab.js');
       process.stdout.write(diagnosticsToGitlab(diags, sources));
       return;
     }

@@ -62,3 +62,8 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
     return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
   });
 }
+
+/** A diagnostic's file under a prefix (`mtc diff` reports paths relative to the repository). */
+export function prefixedPath(prefix: string | undefined, file: string): string {
+  return prefix ? `${prefix.replace(/\/+$/, '')}/${file}` : file;
+}

@@ -24,6 +24,20 @@ export function allCodes(): CodeInfo[] {
   return out.sort((a, b) => (a.code < b.code ? -1 : 1));
 }
 
+let codeIndex: Map<string, CodeInfo> | undefined;
+/** A code's entry in any table (for CI formats: rule names and descriptions). */
+export function codeInfo(code: string): CodeInfo | undefined {
+  if (!codeIndex) {
+    codeIndex = new Map();
+    for (const c of allCodes()) codeIndex.set(c.code, c);
+  }
+  return codeIndex.get(code);
+}
+
+export function codeName(code: string): string | undefined {
+  return codeInfo(code)?.name;
+}
+
 /** docs/diagnostics.md: one short entry per code. */
 export function diagnosticsMarkdown(): string {
   const lines = [

@@ -1,5 +1,6 @@
 /** `mtc diff --format json | github | sarif`. */
-import { githubAnnotations, sarifLog, type Annotation, type SarifResultInput } from './ci-formats.js';
+import { githubAnnotations, type Annotation } from '../diagnostics/github.js';
+import { sarifLog, type SarifResultInput } from '../diagnostics/sarif.js';
 import { reviewCodes } from './codes.js';
 import type { DiffReport, Finding, Location } from './report-types.js';
 import { countsText, pairsByMachine, treeLabel, verdictText } from './render-text.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { diagnosticsToGithub, escapeData, escapeProperty, githubAnnotations, workflowCommand, type Annotation } from '../../src/review/ci-formats.js';
+import { diagnosticsToGithub, escapeData, escapeProperty, githubAnnotations, workflowCommand, type Annotation } from '../../src/diagnostics/github.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 
 /** Undoes the escaping as the runner does (toolkit command parsing). */

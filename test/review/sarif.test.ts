@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Ajv } from 'ajv';
-import { diagnosticsToSarif } from '../../src/review/ci-formats.js';
+import { diagnosticsToSarif } from '../../src/diagnostics/sarif.js';
 import { renderSarif } from '../../src/review/render-ci.js';
 import { compileFiles } from '../helpers.js';
 import { diffCase, fixtures } from './helpers.js';
