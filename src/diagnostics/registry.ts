@@ -8,7 +8,7 @@ import { formatCodes } from '../format/codes.js';
 import { reviewCodes } from '../review/codes.js';
 import { qemuCodes } from '../qemu/codes.js';
 import { captureCodes } from '../capture/codes.js';
-import { explainCodes } from '../catalog/commands/explain-codes.js';
+import { explainCodes } from '../explain/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainCodes } from '../../src/catalog/commands/explain-codes.js';
+import { explainCodes } from '../../src/explain/codes.js';
 import { tempProject } from '../helpers.js';
 import { runBin } from '../support/cli.js';
 

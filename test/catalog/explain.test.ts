@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explainLog, parseMigrationLog, run as runExplain } from '../../src/catalog/commands/explain.js';
-import { guessRelease, parsePrintedName, type LogEvent } from '../../src/catalog/commands/qemu-log.js';
-import { run as runDecode } from '../../src/catalog/commands/decode.js';
+import { explainLog, parseMigrationLog } from '../../src/explain/explain.js';
+import { run as runExplain } from '../../src/cli/commands/explain.js';
+import { guessRelease, parsePrintedName, type LogEvent } from '../../src/explain/log.js';
+import { run as runDecode } from '../../src/cli/commands/decode.js';
 import { findProfile, idHex, loadBuiltinCatalog, loadBuiltinHistory } from '../../src/catalog/index.js';
 import { loadReleases, renderLine } from '../../src/qemu/releases.js';
 

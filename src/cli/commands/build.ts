@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { qemuOptions, ruleTreeOptions, type QemuOptions, type RuleTreeOptions } from './shared-options.js';
 
 export interface BuildOptions extends RuleTreeOptions, QemuOptions {

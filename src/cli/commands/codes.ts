@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 
 export function register(program: Command, setExit: SetExit): void {
   program

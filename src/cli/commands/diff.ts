@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
 export interface DiffCommandOptions extends RuleTreeOptions {

@@ -11,8 +11,8 @@ import { register as codes } from './codes.js';
 import { register as gitlabNote } from './gitlab-note.js';
 import { register as capture } from './capture.js';
 
-/** Called by a command's action with the process exit code it wants. */
-export type SetExit = (code: number) => void;
+export type { SetExit } from './types.js';
+import type { SetExit } from './types.js';
 
 /** Every command of the CLI, in help order. */
 export function registerCommands(program: Command, setExit: SetExit): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import type { SimulateCliOptions } from '../../simulate/command.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {

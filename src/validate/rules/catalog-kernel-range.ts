@@ -1,7 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { catalogCodes } from '../catalog-codes.js';
 import { rulesOf } from '../walk.js';
-import { refId } from '../../catalog/commands/shared.js';
+import { refId } from '../../catalog/user-register.js';
 import { compareVersions } from '../../catalog/history.js';
 import { historyOf, impliedRange } from '../../catalog/validate-support.js';
 

@@ -1,4 +1,4 @@
-import { codeTable } from '../../diagnostics/codes.js';
+import { codeTable } from '../diagnostics/codes.js';
 
 /** `mtc explain LOG`: reading a QEMU migration log (MTC22xx). */
 export const explainCodes = codeTable({

@@ -1,87 +1,31 @@
 /**
- * `mtc explain LOG`: what a QEMU migration log says about the CPU register
+ * What a QEMU migration log says about the CPU register
  * lists of the two ends, which registers differ and why (kernel history,
  * QEMU's own tolerances), what the chosen QEMU release prints for them, and
- * the rule to add. The log is read by ./qemu-log.ts against the release
+ * the rule to add. The log is read by ./log.ts against the release
  * templates of catalog/qemu/releases.yaml; the lines mtc prints as QEMU's are
- * rendered from the same templates.
+ * rendered from the same templates. ./rule.ts writes the rule to add,
+ * ./render.ts the report; the command is src/cli/commands/explain.ts.
+ *
+ * May import: src/catalog, src/qemu, src/diagnostics (the model), this folder.
  */
-import { ReadError, readRegularFile, readStdinBounded } from '../../util/read-file.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { renderHuman, sanitize, useColor } from '../../diagnostics/render.js';
-import { SourceFile } from '../../syntax/source.js';
-import { findBuiltinVersion, loadBuiltinProfile } from '../../qemu/builtin.js';
-import { locText, type BuiltinTolerance } from '../../qemu/profile.js';
-import { findRelease, newestRelease, QEMU_PREFIX, registerName, releaseIds, renderLine, type ReleaseModel } from '../../qemu/releases.js';
-import { loadHistory } from '../history-file.js';
-import { loadCatalog } from '../load.js';
-import { compileHistory, loadBuiltinHistory, type KernelHistory, type PresenceChange } from '../history.js';
-import { findProfile, loadProfile, registerList, type HostProfile } from '../profile.js';
-import { classOfId, describeFields, idHex } from '../regid.js';
-import type { Catalog } from '../types.js';
-import { explainCodes } from './explain-codes.js';
-import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent, type RegisterEvent } from './qemu-log.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../syntax/source.js';
+import { findBuiltinVersion, loadBuiltinProfile } from '../qemu/builtin.js';
+import { locText, type BuiltinTolerance } from '../qemu/profile.js';
+import { newestRelease, QEMU_PREFIX, registerName, renderLine, type ReleaseModel } from '../qemu/releases.js';
+import { compileHistory, type KernelHistory, type PresenceChange } from '../catalog/history.js';
+import { registerList, type HostProfile } from '../catalog/profile.js';
+import { classOfId, idHex } from '../catalog/regid.js';
+import type { Catalog } from '../catalog/types.js';
+import { explainCodes } from './codes.js';
+import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent, type RegisterEvent } from './log.js';
+import { suggestRule } from './rule.js';
+import { hex32, nameOf, type ExplainedRegister, type ExplainOptions, type ExplainResult, type Status } from './model.js';
 
-export { parseMigrationLog, type LogEvent } from './qemu-log.js';
+export type { ExplainedRegister, ExplainOptions, ExplainResult, Status } from './model.js';
 
-/** Largest migration log read. */
-const MAX_LOG_BYTES = 64 * 1024 * 1024;
-
-export interface ExplainOptions {
-  readonly machine?: string;
-  /** The C target of the suggested rule (default: the chosen release's interface). */
-  readonly target?: 'x-mig' | 'tolerances';
-  /** Profiles of the two hosts (built-in names or files), to name what the log does not. */
-  readonly from?: HostProfile;
-  readonly to?: HostProfile;
-  /** The release whose lines mtc prints (`--qemu`); default: the log's, else the newest. */
-  readonly qemu?: ReleaseModel;
-  /** The log's name in diagnostics. */
-  readonly file?: string;
-}
-
-/** What the destination does with one register. */
-export type Status =
-  /** In the stream, not on the destination: the migration fails (QEMU names it, or 10.x stops at it silently). */
-  | 'fails'
-  /** In the stream, after the destination's last register: QEMU 10.x never looks at it. */
-  | 'dropped'
-  /** On the destination, not in the stream: keeps its reset value. */
-  | 'missing'
-  /** On one end only, and QEMU (or a machine type) tolerates it. */
-  | 'tolerated';
-
-export interface ExplainedRegister {
-  readonly id: bigint;
-  readonly name: string;
-  /** Where the register is: only in the incoming stream, or only on the destination. */
-  readonly direction: 'unexpected' | 'missing';
-  readonly status: Status;
-  readonly why: string[];
-  /** `tolerate` (listed by older kernels, hidden by newer), `hide` (added by newer kernels), `tcg`, `qemu` (QEMU tolerates it by itself), `unknown`. */
-  readonly remedy: 'tolerate' | 'hide' | 'tcg' | 'qemu' | 'unknown';
-  readonly range?: string;
-  readonly commits: string[];
-  /** Line of the log that names it; absent when only the host profiles do. */
-  readonly logLine?: number;
-  /** What the chosen release prints for it (empty: nothing, as QEMU 10.x). */
-  readonly qemuLines: string[];
-}
-
-export interface ExplainResult {
-  readonly events: LogEvent[];
-  /** The release whose lines are printed, and how it was chosen. */
-  readonly release: ReleaseModel;
-  readonly releaseFrom: 'option' | 'log' | 'default';
-  /** Releases whose templates the log's lines match. */
-  readonly candidates: string[];
-  readonly accel?: Accel;
-  readonly registers: ExplainedRegister[];
-  readonly notes: string[];
-  readonly diagnostics: Diagnostic[];
-  readonly target: 'x-mig' | 'tolerances';
-  readonly rule: string;
-}
+export { parseMigrationLog, type LogEvent } from './log.js';
 
 /* ------------------------------------------------------------------------ */
 /* Why a register differs: the kernel history and the TCG timeline.         */
@@ -104,11 +48,6 @@ function describeChange(c: PresenceChange): string {
   const what = c.when === 'always' ? 'listed for every guest' : c.when === 'never' ? 'not listed' : `listed only when the host has ${c.when}`;
   const flags = [c.flavours ? `${c.flavours.join('/')} kernels only` : '', c.unverified ? 'unverified' : ''].filter(Boolean).join(', ');
   return `since Linux ${c.since}: ${what}${c.commit ? ` (commit ${c.commit})` : ''}${flags ? ` [${flags}]` : ''}${c.note ? `; ${c.note}` : ''}`;
-}
-
-/** A register's name: the catalog's, else its id. */
-function nameOf(catalog: Catalog, id: bigint): string {
-  return catalog.lookupId(id)?.name ?? idHex(id);
 }
 
 export function explainRegister(catalog: Catalog, history: KernelHistory, id: bigint, direction: 'unexpected' | 'missing', accel?: Accel): Why {
@@ -231,9 +170,6 @@ function assignBug(release: ReleaseModel, refused: readonly ExplainedRegister[],
   };
 }
 
-function hex32(v: bigint): string {
-  return '0x' + v.toString(16);
-}
 
 const CAPTURE_HELP =
   'capture both ends with the guest\'s machine type and CPU: `mtc capture --qemu-binary QEMU -M MACHINE --cpu CPU -o source.yaml` on the source host and `… -o destination.yaml` on the destination, then run `mtc explain LOG --from source.yaml --to destination.yaml` (or `mtc simulate --hosts source.yaml destination.yaml`)';
@@ -496,243 +432,3 @@ function readBackNote(from: HostProfile, to: HostProfile, catalog: Catalog, a: r
   );
 }
 
-function suggestRule(registers: readonly ExplainedRegister[], events: readonly LogEvent[], catalog: Catalog, history: KernelHistory, target: 'x-mig' | 'tolerances', machine?: string): string {
-  const ruleLines: string[] = [];
-  for (const e of events) {
-    if (e.kind !== 'set-failed' || e.id === undefined) continue;
-    const w = compileHistory(history, catalog).writable.get(e.id);
-    if (w && nameOf(catalog, e.id) === 'MIDR_EL1') {
-      ruleLines.push(`  // With Linux ${w.since}+ on every host, list each CPU the guest may run on:`);
-      ruleLines.push(`  allow cpu ${hex32(e.value)};`);
-      ruleLines.push(`  allow cpu ${hex32(e.hostValue)};`);
-      ruleLines.push(`  requires kernel ${w.since};`);
-    }
-  }
-  const byRemedy = (r: ExplainedRegister['remedy']) => registers.filter((x) => x.remedy === r);
-  const refs = (xs: readonly ExplainedRegister[], kind: string) => [...new Set(xs.flatMap((x) => x.commits))].map((c) => `    ref ${kind} "${c}";`);
-  const groups = new Map<string, ExplainedRegister[]>();
-  for (const r of byRemedy('tolerate')) groups.set(r.range ?? '', [...(groups.get(r.range ?? '') ?? []), r]);
-  for (const [range, xs] of groups) {
-    ruleLines.push(`  tolerate ${xs.map((x) => x.name).join(', ')}${range ? ' ' + range : ''} {`);
-    ruleLines.push(`    reason "listed by older kernels for every guest, hidden by newer ones without the feature: forward migration";`);
-    ruleLines.push(...refs(xs, 'linux'), '  }');
-  }
-  for (const x of byRemedy('hide')) {
-    if (target === 'tolerances') ruleLines.push(`  tolerate ${x.name} when value & 0xffffffffffffffff == 0 ${x.range ?? ''} {`.replace(/ +\{$/, ' {'));
-    else ruleLines.push(`  hide ${x.name}${x.range ? ' ' + x.range : ''} {`);
-    ruleLines.push(`    reason "newer kernels list it unconditionally; older ones cannot load it: backward migration";`);
-    ruleLines.push(...refs([x], 'linux'), '  }');
-  }
-  const tcg = byRemedy('tcg');
-  if (tcg.length) {
-    ruleLines.push(`  tolerate ${tcg.map((x) => `${x.name} (${idHex(x.id)})`).join(', ')} {`);
-    ruleLines.push(`    reason "TCG: one QEMU version migrates this cpreg index, the other does not define it";`);
-    ruleLines.push(...refs(tcg, 'qemu'), '  }');
-  }
-  for (const x of byRemedy('qemu')) ruleLines.push(`  // ${x.name} (${idHex(x.id)}): no rule; QEMU tolerates it by itself`);
-  const unknown = byRemedy('unknown');
-  if (unknown.length > 3) ruleLines.push(`  // ${unknown.length} registers (${unknown.slice(0, 3).map((x) => x.name).join(', ')}, …): no rule suggested; the history does not explain the difference`);
-  else for (const x of unknown) ruleLines.push(`  // ${x.name} (${idHex(x.id)}): no rule suggested; the history does not explain the difference`);
-  if (!ruleLines.some((l) => !l.startsWith('  //'))) return ruleLines.length && registers.length ? `// No rule to add:\n${ruleLines.map((l) => l.replace(/^ {2}/, '')).join('\n')}\n` : '';
-  return `target ${target};\n\nmachine ${machine ?? 'MACHINE'} {\n${ruleLines.join('\n')}\n}\n`;
-}
-
-/* ------------------------------------------------------------------------ */
-/* The command.                                                              */
-/* ------------------------------------------------------------------------ */
-
-export interface ExplainCliOptions {
-  readonly machine?: string;
-  readonly target?: string;
-  readonly catalog?: string[];
-  readonly history?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly qemu?: string;
-  readonly format?: string;
-}
-
-function profileArg(spec: string, catalog: Catalog, history: KernelHistory, warn: (d: Diagnostic) => void): HostProfile {
-  const p = findProfile(spec);
-  if (p) return p;
-  const r = loadProfile(spec, { catalog, history });
-  if (!r.profile) throw new Error(r.diagnostics.map((d) => d.message).join('; ') || `no profile ${spec}`);
-  for (const d of r.diagnostics) warn(d);
-  return r.profile;
-}
-
-const STATUS_TEXT: Readonly<Record<Status, readonly [string, string]>> = {
-  fails: ['the source sent it, the destination does not have it: this fails the migration', 'the source sent them, the destination does not have them: each fails the migration'],
-  dropped: [
-    'the source sent it, the destination does not have it: QEMU drops it without a word and the migration passes',
-    'the source sent them, the destination does not have them: QEMU drops them without a word and the migration passes',
-  ],
-  missing: ['the destination has it, the source did not send it: it keeps its reset value (not fatal)', 'the destination has them, the source did not send them: they keep their reset values (not fatal)'],
-  tolerated: ['on one end only, and tolerated: not fatal', 'on one end only, and tolerated: not fatal'],
-};
-
-const HEADING: Readonly<Record<Status, string>> = { fails: 'Unexpected', dropped: 'Dropped', missing: 'Missing', tolerated: 'Tolerated' };
-
-function describeRelease(r: ExplainResult): string {
-  const rel = r.release.id;
-  if (r.releaseFrom === 'option') return `${rel} (--qemu)`;
-  if (r.releaseFrom === 'default') return r.events.length ? `${rel} (the log's lines fit no release's templates; the newest, give --qemu to choose)` : `${rel} (no log line to tell; the newest, give --qemu to choose)`;
-  const others = r.candidates.filter((c) => c !== rel);
-  return others.length
-    ? `${rel} (the log's lines fit ${r.candidates.join(', ')}; taking ${rel}, give --qemu to choose)`
-    : `${rel} (the log's lines fit only its templates)`;
-}
-
-function humanReport(r: ExplainResult, opts: { machine?: string; color: boolean; sources: ReadonlyMap<string, SourceFile> }): string {
-  const lines: string[] = [];
-  const accel = r.accel ? (r.accel === 'tcg' ? 'TCG (the log names QEMU cpreg ids, or AArch32 registers)' : 'KVM') : 'not named by the log (names as under KVM)';
-  lines.push(`QEMU release: ${describeRelease(r)}`, `Accelerator: ${accel}`, '');
-  // Registers with the same status and the same explanation are one block.
-  const blocks: { status: Status; regs: ExplainedRegister[] }[] = [];
-  for (const x of r.registers) {
-    const b = blocks.find((bl) => bl.status === x.status && bl.regs[0]!.why.join('\n') === x.why.join('\n') && bl.regs[0]!.remedy === x.remedy);
-    if (b && (b.regs.length > 1 || x.remedy === 'unknown')) b.regs.push(x);
-    else blocks.push({ status: x.status, regs: [x] });
-  }
-  // The catalog's name and the id; QEMU's name when the release prints one, else the fields of a register the catalog lacks.
-  const label = (x: ExplainedRegister) => {
-    const known = x.name !== idHex(x.id);
-    // 10.x names nothing; the series names registers under KVM only; 11.1 under both.
-    const printsNames = r.release.names === 'kvm-11.1' || (r.release.names === 'kvm-10.2' && r.accel !== 'tcg');
-    const qemu = printsNames ? registerName(r.release, r.accel ?? 'kvm', x.id) : known ? '' : describeFields(x.id);
-    return `${known ? `${x.name} ` : ''}${idHex(x.id)}${qemu ? ` (${qemu})` : ''}${x.logLine !== undefined ? `, line ${x.logLine}` : ''}`;
-  };
-  for (const b of blocks) {
-    const one = b.regs.length === 1;
-    lines.push(one ? `${HEADING[b.status]}: ${sanitize(label(b.regs[0]!))}` : `${HEADING[b.status]} (${b.regs.length}):`);
-    if (!one) for (const x of b.regs.slice(0, 20)) lines.push(`  ${sanitize(label(x))}`);
-    if (b.regs.length > 20) lines.push(`  … ${b.regs.length - 20} more (--format json lists every one)`);
-    lines.push(`  ${STATUS_TEXT[b.status][one ? 0 : 1]}`);
-    for (const w of b.regs[0]!.why) lines.push(`  - ${sanitize(w)}`);
-    const q = b.regs.flatMap((x) => x.qemuLines);
-    if (q.length) {
-      lines.push(`  QEMU ${r.release.id} prints${b.status === 'tolerated' || q.every((l) => !l.startsWith(QEMU_PREFIX)) ? ' (with -trace)' : ''}:`);
-      for (const l of q.slice(0, 12)) lines.push(`    ${sanitize(l)}`);
-      if (q.length > 12) lines.push(`    … ${q.length - 12} more`);
-    }
-    lines.push('');
-  }
-  for (const n of r.notes) lines.push(`note: ${sanitize(n)}`);
-  if (r.notes.length) lines.push('');
-  for (const d of r.diagnostics) lines.push(renderHuman(d, { color: opts.color, sources: opts.sources }), '');
-  if (r.rule.startsWith('target')) {
-    lines.push(`Rule to add${opts.machine ? '' : ' (give --machine to name the machine type)'}:`, '', r.rule);
-  } else if (r.rule) lines.push(r.rule);
-  return lines.join('\n');
-}
-
-/** `mtc explain [log|-]`. Exit 0 when the log was explained, 1 when it has no known message, 2 on usage errors. */
-export async function run(file: string | undefined, opts: ExplainCliOptions, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  if (opts.target !== undefined && opts.target !== 'x-mig' && opts.target !== 'tolerances') {
-    err(`error[MTC9004]: --target must be x-mig or tolerances, not \`${opts.target}\`\n`);
-    return 2;
-  }
-  let release: ReleaseModel | undefined;
-  if (opts.qemu !== undefined) {
-    release = findRelease(opts.qemu);
-    if (!release) {
-      err(
-        renderHuman(
-          { code: explainCodes.MTC2204.code, severity: 'error', message: `--qemu \`${opts.qemu}\` is not a QEMU release mtc has a model of`, help: `give one of ${releaseIds().join(', ')} (catalog/qemu/releases.yaml)` },
-          { color: useColor(process.stderr), sources: new Map() },
-        ) + '\n',
-      );
-      return 2;
-    }
-  }
-  const shown = !file || file === '-' ? '<stdin>' : file;
-  let text: string;
-  try {
-    // Bounded while reading: `< /dev/zero` or an endless pipe stops at the limit; a named log must be a regular file.
-    const bytes = !file || file === '-' ? readStdinBounded(MAX_LOG_BYTES) : readRegularFile(file, { maxBytes: MAX_LOG_BYTES });
-    text = bytes.toString('utf8');
-  } catch (e) {
-    const why = e instanceof ReadError ? (e.kind === 'too-large' ? 'log larger than 64 MiB' : e.kind === 'not-regular' ? `it is ${e.detail}, not a regular file` : e.detail) : String(e);
-    err(`error[MTC9004]: cannot read ${sanitize(!file || file === '-' ? 'standard input' : file)}: ${why}\n`);
-    return 2;
-  }
-  const { catalog, diagnostics } = loadCatalog({ files: opts.catalog ?? [] });
-  let history = loadBuiltinHistory();
-  if (opts.history) {
-    const h = loadHistory(opts.history, { catalog });
-    history = h.history;
-    for (const x of h.diagnostics) diagnostics.push(x);
-  }
-  for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
-  if (diagnostics.some((d) => d.severity === 'error')) return 1;
-  let eo: ExplainOptions = { file: shown };
-  try {
-    if (opts.target) eo = { ...eo, target: opts.target as 'x-mig' | 'tolerances' };
-    if (release) eo = { ...eo, qemu: release };
-    if (opts.machine) eo = { ...eo, machine: opts.machine };
-    const warn = (d: Diagnostic) => err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
-    if (opts.from) eo = { ...eo, from: profileArg(opts.from, catalog, history, warn) };
-    if (opts.to) eo = { ...eo, to: profileArg(opts.to, catalog, history, warn) };
-    if ((opts.from === undefined) !== (opts.to === undefined)) throw new Error('give both --from and --to (the source and the destination host)');
-  } catch (e) {
-    err(`error[MTC9004]: ${sanitize((e as Error).message)}\n`);
-    return 2;
-  }
-  const r = explainLog(text, catalog, history, eo);
-  const sources = new Map([[shown, new SourceFile(shown, text)]]);
-  if (r.events.length === 0 && !(eo.from && eo.to)) {
-    const d: Diagnostic = {
-      code: explainCodes.MTC2201.code,
-      severity: 'error',
-      message: `no QEMU migration message in ${shown}`,
-      file: shown,
-      help: 'give the destination\'s log: QEMU\'s standard error, or /var/log/libvirt/qemu/GUEST.log on the destination host; mtc reads the lines of every release in catalog/qemu/releases.yaml (`… Unexpected register in input stream: …`, `… in the incoming stream but unknown on the destination: fail migration`, `Invalid value N expecting positive value <= M`, `load of migration failed: …`, `Could not set register …`) and their trace events',
-    };
-    if (opts.format === 'json') out(JSON.stringify({ diagnostics: [jsonDiagnostic(d)] }, null, 2) + '\n');
-    else err(renderHuman(d, { color: useColor(process.stderr), sources }) + '\n');
-    return 1;
-  }
-  if (opts.format === 'json') {
-    out(
-      JSON.stringify(
-        {
-          qemu: { release: r.release.id, from: r.releaseFrom, candidates: r.candidates },
-          accel: r.accel ?? null,
-          registers: r.registers.map((x) => ({
-            id: idHex(x.id),
-            name: x.name,
-            class: classOfId(x.id) ?? null,
-            qemuName: registerName(r.release, r.accel ?? 'kvm', x.id),
-            direction: x.direction,
-            status: x.status,
-            remedy: x.remedy,
-            range: x.range ?? null,
-            why: x.why,
-            logLine: x.logLine ?? null,
-            qemuLines: x.qemuLines,
-          })),
-          notes: r.notes,
-          diagnostics: r.diagnostics.map(jsonDiagnostic),
-          target: r.target,
-          rule: r.rule,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    return 0;
-  }
-  out(humanReport(r, { ...(opts.machine ? { machine: opts.machine } : {}), color: useColor(process.stdout), sources }) + (r.rule ? '' : '\n'));
-  return 0;
-}
-
-function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.file ?? null,
-    line: d.span?.start.line ?? null,
-    help: d.help ?? null,
-  };
-}

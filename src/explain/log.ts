@@ -8,8 +8,8 @@
  * themselves, so the set of releases whose templates a log matches is also
  * the guess of which QEMU printed it.
  */
-import { cpregToKvmId, loadReleases, type ReleaseModel } from '../../qemu/releases.js';
-import { parseQemuName } from '../regid.js';
+import { cpregToKvmId, loadReleases, type ReleaseModel } from '../qemu/releases.js';
+import { parseQemuName } from '../catalog/regid.js';
 
 export type Accel = 'kvm' | 'tcg';
 
