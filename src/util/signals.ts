@@ -22,12 +22,16 @@ export function deferSignals(): void {
 }
 
 /**
- * Lets a deferred signal be delivered before the process exits: a timer that
- * is not yet due makes the event loop poll, which reads a pending signal at
- * once (no wait when there is one; a few milliseconds otherwise). A no-op when
+ * Lets a deferred signal be delivered before the process exits. A signal
+ * that arrived during the change is waiting in libuv's signal pipe; the event
+ * loop reads it in its poll phase. An immediate runs only after a poll phase,
+ * so awaiting one guarantees the pipe was read (a timer alone does not: under
+ * load a due timer runs before the poll, and the process could exit first).
+ * The short timer after it covers a signal still on its way. A no-op when
  * nothing was deferred.
  */
 export async function deliverDeferredSignals(): Promise<void> {
   if (!deferred) return;
+  await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
