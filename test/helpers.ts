@@ -5,7 +5,7 @@ import { loadBuiltinCatalog } from '../src/catalog/index.js';
 import { compile, type CompileResult } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { parseSource } from '../src/syntax/parser.js';
-import { SourceFile } from '../src/syntax/source.js';
+import { SourceFile } from '../src/diagnostics/source.js';
 
 /** Writes files into a fresh temporary project and returns its root. */
 export function tempProject(files: Record<string, string | Uint8Array>): string {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { catalogCodes } from '../validate/catalog-codes.js';
+import { catalogCodes } from './codes.js';
 import { entryFromData, type RegisterEntryData } from './catalog.js';
 import { validateCatalog } from './generated/validators.js';
 import { decodeId } from './regid.js';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import type { RegisterEntryData } from './catalog.js';
 import { catalogYaml } from './build/generate.js';
 import { encodeSysreg, idHex, type SysregFields } from './regid.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../syntax/source.js';
-import { catalogCodes } from '../validate/catalog-codes.js';
+import { SourceFile } from '../diagnostics/source.js';
+import { catalogCodes } from './codes.js';
 import { loadBuiltinCatalog, packageRoot } from './builtin.js';
 import { diagnosticAt } from './catalog-file.js';
 import { validateProfile } from './generated/validators.js';

@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YNode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile, type Span } from '../syntax/source.js';
-import { catalogCodes } from '../validate/catalog-codes.js';
+import { SourceFile, type Span } from '../diagnostics/source.js';
+import { catalogCodes } from './codes.js';
 import { ReadError, readRegularText } from '../util/read-file.js';
 
 /**

@@ -1,34 +1,20 @@
-import { hasErrors } from '../diagnostics/diagnostic.js';
+/**
+ * What `check`, `build` and each tree of `diff` read besides the rule files:
+ * the catalog (built-in, or extended by --catalog), the QEMU of the run and
+ * the user's kernel history, as the checks' extras.
+ */
 import { loadBuiltinCatalog } from '../catalog/builtin.js';
 import { loadCatalog } from '../catalog/load.js';
 import { loadHistory } from '../catalog/history-file.js';
-import { HISTORY_EXTRA } from '../catalog/validate-support.js';
+import { HISTORY_EXTRA } from '../validate/catalog-support.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { compile } from '../compile.js';
 import { QEMU_EXTRA, type QemuContext } from '../qemu/context.js';
-import { loadQemuConfig, selectQemu } from '../qemu/select.js';
-import type { CheckOptions } from './commands/check.js';
-import { limitsFrom, parseTarget } from './options.js';
-import { parseFormat, printDiagnostics, reportUsage } from './report.js';
-import { ruleInputs } from './rule-inputs.js';
-
-export async function runCheck(paths: string[], opts: CheckOptions): Promise<number> {
-  try {
-    const format = parseFormat(opts.format);
-    const limits = limitsFrom(opts);
-    const defaultTarget = parseTarget(opts.target);
-    const { catalog, diagnostics: catalogDiags } = await catalogFor(opts.catalog ?? []);
-    const inputs = await ruleInputs(paths, { ...opts, allowStdin: true }, limits);
-    const run = checkExtras(inputs.paths, { ...opts, root: inputs.root }, catalog);
-    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: run.extras });
-    const diags = [...catalogDiags, ...run.diagnostics, ...result.diagnostics];
-    await printDiagnostics(diags, format, result.project.sources, result.project.files.length);
-    return hasErrors(diags) ? 1 : 0;
-  } catch (e) {
-    return reportUsage(e);
-  }
-}
+import { selectQemu } from '../qemu/select.js';
+import { emptyQemuConfig, type QemuProjectConfig } from '../qemu/families.js';
+import { findConfig, readConfig } from '../review/config.js';
+import { nodeFileSystem } from '../resolve/load.js';
+import * as nodePath from 'node:path';
 
 /** The built-in catalog, or it extended by user files (only then is the YAML reader loaded). */
 export async function catalogFor(files: readonly string[]): Promise<{ catalog: Catalog; diagnostics: Diagnostic[] }> {
@@ -62,5 +48,12 @@ export function checkExtras(
   return { extras, context: sel.context, diagnostics: [...diagnostics, ...cfg.diagnostics, ...sel.diagnostics] };
 }
 
-/** checkExtras() under the name src/emit/command.ts (`mtc build`) imports. */
-export const qemuExtras = checkExtras;
+/** The project's mtc.yaml, for its `qemu` and `families` (other keys are the review's). */
+export function loadQemuConfig(root: string, paths: readonly string[]): { config: QemuProjectConfig; diagnostics: Diagnostic[] } {
+  const found = findConfig(nodeFileSystem, root, paths);
+  if (!found.abs) return { config: emptyQemuConfig, diagnostics: found.diagnostics };
+  const display = nodePath.relative(process.cwd(), found.abs).split(nodePath.sep).join('/') || found.abs;
+  const r = readConfig(nodeFileSystem, found.abs, display);
+  const families = new Map(r.config.families ?? []);
+  return { config: { file: display, ...(r.config.qemu !== undefined ? { qemu: r.config.qemu } : {}), families }, diagnostics: [...found.diagnostics, ...r.diagnostics] };
+}

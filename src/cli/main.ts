@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * mtc command line. Each command lives in commands/<name>.ts, which only
- * declares its options and loads its implementation lazily, so that start-up
- * (felt in editors and pre-commit hooks) pays only for the command it runs.
+ * mtc command line. Each command lives in commands/<name>.ts (its flags,
+ * reading its inputs, calling the stages, rendering, its exit code);
+ * commands/index.ts loads only the module of the command being run, so that
+ * start-up (felt in editors and pre-commit hooks) pays only for that one.
  *
  * Exit codes: 0 success (warnings allowed), 1 the input has errors or the
  * checked property fails, 2 usage or internal error.
@@ -21,9 +22,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run `mtc --help` for usage)')
     .exitOverride();
   let exitCode = 0;
-  registerCommands(program, (code) => {
-    exitCode = code;
-  });
+  await registerCommands(
+    program,
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

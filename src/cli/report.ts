@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { explainHint, renderHuman, renderJson, summaryLine, useColor } from '../diagnostics/render.js';
-import type { SourceFile } from '../syntax/source.js';
+import type { SourceFile } from '../diagnostics/source.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github' | 'sarif' | 'gitlab';
 export const diagnosticFormats: readonly DiagnosticFormat[] = ['human', 'json', 'github', 'sarif', 'gitlab'];

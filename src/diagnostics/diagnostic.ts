@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/source.js';
+import type { Span } from './source.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 

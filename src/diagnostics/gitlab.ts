@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { codeName } from './registry.js';
-import type { SourceFile } from '../syntax/source.js';
+import type { SourceFile } from './source.js';
 
 export type GitlabSeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 

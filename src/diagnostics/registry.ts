@@ -1,8 +1,9 @@
 import type { CodeInfo } from './codes.js';
 import { syntaxCodes } from '../syntax/codes.js';
 import { structuralCodes, ioCodes } from '../validate/codes.js';
-import { catalogCodes } from '../validate/catalog-codes.js';
+import { catalogCodes } from '../catalog/codes.js';
 import { emitCodes } from '../emit/codes.js';
+import { buildCheckCodes } from '../validate/build-codes.js';
 import { simulateCodes } from '../simulate/codes.js';
 import { formatCodes } from '../format/codes.js';
 import { reviewCodes } from '../review/codes.js';
@@ -12,7 +13,7 @@ import { explainCodes } from '../explain/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, explainCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, explainCodes, buildCheckCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)

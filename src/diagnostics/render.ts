@@ -1,5 +1,5 @@
 import type { Diagnostic, Label, Severity } from './diagnostic.js';
-import type { SourceFile, Span } from '../syntax/source.js';
+import type { SourceFile, Span } from './source.js';
 
 export interface RenderOptions {
   /** ANSI colour; callers decide (TTY and no NO_COLOR). */

@@ -25,9 +25,10 @@ import { emitJson } from './json.js';
 import { planBuild } from './plan.js';
 import { PATCH_FILE, buildTreePatch, type SignOff, type TreeReadFn } from './qemu-tree.js';
 import type { QemuContext } from '../qemu/context.js';
-import { acquireLock, applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover, type LockOptions, type OutLock } from './out-dir.js';
+import { applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover } from './out-dir.js';
+import { acquireLock, type LockOptions, type OutLock } from './out-lock.js';
 import { sanitize } from '../diagnostics/render.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 
 export { MANIFEST };
 

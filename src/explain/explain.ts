@@ -7,10 +7,14 @@
  * rendered from the same templates. ./rule.ts writes the rule to add,
  * ./render.ts the report; the command is src/cli/commands/explain.ts.
  *
+ * Over 400 lines: one analysis (log lines, registers, differences, causes)
+ * whose steps share the evidence they gather; the reading of the log, the
+ * rule and the report are already files of their own.
+ *
  * May import: src/catalog, src/qemu, src/diagnostics (the model), this folder.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import { findBuiltinVersion, loadBuiltinProfile } from '../qemu/builtin.js';
 import { locText, type BuiltinTolerance } from '../qemu/profile.js';
 import { newestRelease, QEMU_PREFIX, registerName, renderLine, type ReleaseModel } from '../qemu/releases.js';

@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderHuman, sanitize } from '../diagnostics/render.js';
-import type { SourceFile } from '../syntax/source.js';
+import type { SourceFile } from '../diagnostics/source.js';
 import { QEMU_PREFIX, registerName } from '../qemu/releases.js';
 import { classOfId, describeFields, idHex } from '../catalog/regid.js';
 import type { ExplainedRegister, ExplainResult, Status } from './model.js';

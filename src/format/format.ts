@@ -3,7 +3,7 @@ import * as prettier from 'prettier';
 import { resolveStaticConfig } from './config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseSource } from '../syntax/parser.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import { commentTexts, normalizeAst } from './normalize.js';
 import plugin, { MTC_PRINT_WIDTH } from './plugin.js';
 

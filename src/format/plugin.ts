@@ -10,7 +10,7 @@
 import type { Parser, Plugin, SupportLanguage } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { parseSource } from '../syntax/parser.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sanitize } from '../diagnostics/render.js';
 import { locEnd, locStart } from './comments.js';

@@ -5,6 +5,10 @@
  * tolerances QEMU registers by itself, and the places the tolerance hook of
  * the virt machine must go.
  *
+ * Over 400 lines: one reader of one tree; each part (version, boards.h
+ * macros, machine files, the tolerance API, QEMU's own registrations) is a
+ * function here, and they share the tree's parsed C sources.
+ *
  * May import: src/catalog/regid.ts (register encodings), this folder.
  */
 import { encodeId, encodeSysreg, idHex } from '../catalog/regid.js';

@@ -2,17 +2,13 @@
  * Choosing the QEMU of a run: `--qemu-tree DIR` (read now), `--qemu VERSION`
  * (a built-in profile), or the project's `mtc.yaml` (`qemu:`), in that order;
  * none at all is allowed (names then come from presets, and the checks
- * against QEMU are skipped).
- *
- * May import: src/review/config.ts (the project's mtc.yaml), src/resolve/load.ts (its FileSystem), this folder.
+ * against QEMU are skipped). The project's `qemu:` and families come in as
+ * data (read by the command, src/cli/check-inputs.ts).
  */
-import * as nodePath from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { findConfig, readConfig } from '../review/config.js';
-import { nodeFileSystem } from '../resolve/load.js';
 import { BUILTIN_QEMU_VERSIONS, findBuiltinVersion, loadBuiltinProfile } from './builtin.js';
 import { makeQemuContext, type QemuContext } from './context.js';
-import { emptyQemuConfig, type QemuProjectConfig } from './families.js';
+import type { QemuProjectConfig } from './families.js';
 import type { QemuProfile } from './profile.js';
 import { readQemuTree, TreeError } from './read-tree.js';
 
@@ -21,16 +17,6 @@ export interface QemuSelection {
   readonly qemu?: string;
   /** `--qemu-tree DIR`. */
   readonly qemuTree?: string;
-}
-
-/** The project's mtc.yaml, for its `qemu` and `families` (other keys are the review's). */
-export function loadQemuConfig(root: string, paths: readonly string[]): { config: QemuProjectConfig; diagnostics: Diagnostic[] } {
-  const found = findConfig(nodeFileSystem, root, paths);
-  if (!found.abs) return { config: emptyQemuConfig, diagnostics: found.diagnostics };
-  const display = nodePath.relative(process.cwd(), found.abs).split(nodePath.sep).join('/') || found.abs;
-  const r = readConfig(nodeFileSystem, found.abs, display);
-  const families = new Map(r.config.families ?? []);
-  return { config: { file: display, ...(r.config.qemu !== undefined ? { qemu: r.config.qemu } : {}), families }, diagnostics: [...found.diagnostics, ...r.diagnostics] };
 }
 
 function builtin(value: string, origin: string): { profile?: QemuProfile; diagnostics: Diagnostic[] } {

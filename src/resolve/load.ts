@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import { parseSource, type ParseResult } from '../syntax/parser.js';
-import { SourceFile } from '../syntax/source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import { defaultLimits, type Limits } from '../util/limits.js';
 import { ReadError, readRegularFile } from '../util/read-file.js';
 

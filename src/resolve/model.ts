@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 
 /**
  * The resolved model: every machine type with its chain and its effective,

@@ -1,6 +1,6 @@
 /**
- * `mtc gitlab-note`: posts the `mtc diff --format markdown` comment as one
- * note of a GitLab merge request, and updates that same note on the next
+ * Posts the `mtc diff --format markdown` comment as one note of a GitLab
+ * merge request (for `mtc gitlab-note`), and updates that same note on the next
  * pipeline instead of adding another. Made for GitLab CI: the API URL,
  * project and merge request come from CI_API_V4_URL, CI_PROJECT_ID and
  * CI_MERGE_REQUEST_IID; the token (a project or personal access token with
@@ -16,7 +16,6 @@
  *   POST /projects/:id/merge_requests/:iid/notes        create it
  */
 import { readFileSync } from 'node:fs';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { COMMENT_MARKER } from './render-markdown.js';
 
 export interface GitlabNoteOptions {
@@ -133,18 +132,4 @@ export async function postNote(opts: GitlabNoteOptions, env: NodeJS.ProcessEnv =
   const r = await api('POST', notesUrl, token, { body });
   const id = (r.json as Note | null)?.id ?? 0;
   return { action: 'created', id, url: `${notesUrl}/${id}` };
-}
-
-export async function runGitlabNote(opts: GitlabNoteOptions): Promise<number> {
-  const { renderHuman, useColor } = await import('../diagnostics/render.js');
-  try {
-    const r = await postNote(opts);
-    process.stderr.write(`${r.action} note ${r.id} (${r.url})\n`);
-    return 0;
-  } catch (e) {
-    if (!(e instanceof NoteError)) throw e;
-    const d: Diagnostic = { code: e.code, severity: 'error', message: e.message, ...(e.help ? { help: e.help } : {}) };
-    process.stderr.write(renderHuman(d, { color: useColor(process.stderr), sources: new Map() }) + '\n');
-    return 2;
-  }
 }

@@ -1,4 +1,4 @@
-import type { Span } from './source.js';
+import type { Span } from '../diagnostics/source.js';
 
 /**
  * The mtc abstract syntax tree. Nodes are readonly, carry a `kind` and the

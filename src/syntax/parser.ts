@@ -9,7 +9,7 @@ import {
 } from 'chevrotain';
 import type * as A from './ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from './source.js';
+import { SourceFile } from '../diagnostics/source.js';
 import { defaultLimits, type Limits } from '../util/limits.js';
 import * as T from './tokens.js';
 import { parseNumberText, parseVersionText, decodeString } from './literals.js';

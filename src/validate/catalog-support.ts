@@ -1,5 +1,5 @@
-import type { ValidationContext } from '../validate/rule.js';
-import { compileHistory, loadBuiltinHistory, presenceAt, type CompiledHistory, type KernelHistory, type PresenceChange } from './history.js';
+import type { ValidationContext } from './rule.js';
+import { compileHistory, loadBuiltinHistory, presenceAt, type CompiledHistory, type KernelHistory, type PresenceChange } from '../catalog/history.js';
 
 /** `ctx.extras` key under which `mtc check --history` passes a KernelHistory. */
 export const HISTORY_EXTRA = 'catalog.history';

@@ -3,7 +3,7 @@
  * (from the `qemu` extra), the families of the model with their tree entry,
  * and locations in the rule files (machine names, `target` statements).
  */
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import type { MachineType, Model } from '../resolve/model.js';
 import { computeChains } from '../resolve/chain.js';
 import { QEMU_EXTRA, makeQemuContext, type QemuContext } from '../qemu/context.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { capture } from '../../src/capture/command.js';
+import { capture } from '../../src/cli/commands/capture.js';
 import { CaptureFailure, firstLines, qemuArgs, runCapture, type RunOptions } from '../../src/capture/run.js';
 import { BIN } from '../support/cli.js';
 import { locateDescription } from '../../src/capture/vmdesc.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog, loadCatalog, loadHistory, loadProfile } from '../../src/catalog/index.js';
-import { catalogCodes } from '../../src/validate/catalog-codes.js';
+import { catalogCodes } from '../../src/catalog/codes.js';
 import { where } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mtc-cat-codes-'));

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog, loadBuiltinHistory, loadHistory, loadProfile, profileFromData, registerList } from '../../src/catalog/index.js';
-import { catalogCodes } from '../../src/validate/catalog-codes.js';
+import { catalogCodes } from '../../src/catalog/codes.js';
 import { tempProject } from '../helpers.js';
 import { runBin } from '../support/cli.js';
 

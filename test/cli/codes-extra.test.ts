@@ -13,16 +13,16 @@ import { defaultLimits } from '../../src/util/limits.js';
 import { ioCodes } from '../../src/validate/codes.js';
 import { tempProject, where } from '../helpers.js';
 
-/** When set, `mtc build`'s implementation throws it (an injected bug). */
+/** When set, the emitters `mtc build` calls throw it (an injected bug). */
 const bug = vi.hoisted(() => ({ error: undefined as unknown }));
 
-vi.mock('../../src/emit/command.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/emit/command.js')>();
+vi.mock('../../src/emit/build.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/emit/build.js')>();
   return {
     ...actual,
-    runBuild: async (...args: Parameters<typeof actual.runBuild>) => {
+    generate: (...args: Parameters<typeof actual.generate>) => {
       if (bug.error !== undefined) throw bug.error;
-      return actual.runBuild(...args);
+      return actual.generate(...args);
     },
   };
 });

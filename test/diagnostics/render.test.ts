@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHuman } from '../../src/diagnostics/render.js';
-import { SourceFile } from '../../src/syntax/source.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
 import { parse } from '../helpers.js';
 import { MAX_SYNTAX_DIAGNOSTICS } from '../../src/syntax/parser.js';
 

@@ -9,7 +9,7 @@ import { describe, expect, test, vi } from 'vitest';
 import fs from 'node:fs';
 import { checkOutputs, generate, MANIFEST, writeOutputs } from '../../src/emit/build.js';
 import { TXN_DIR } from '../../src/emit/out-dir.js';
-import { runBuild } from '../../src/emit/command.js';
+import { runBuild } from '../../src/cli/commands/build.js';
 import { generateShipped, modelOf, repoRoot, tempProject } from './helpers.js';
 
 const baseOpts = { out: 'out', format: 'human', target: 'x-mig' };

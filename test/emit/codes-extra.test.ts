@@ -13,8 +13,9 @@ import { loadBuiltinCatalog } from '../../src/catalog/index.js';
 import { compile } from '../../src/compile.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { generate } from '../../src/emit/build.js';
+import { buildCheckCodes } from '../../src/validate/build-codes.js';
 import { emitCodes } from '../../src/emit/codes.js';
-import { runBuild } from '../../src/emit/command.js';
+import { runBuild } from '../../src/cli/commands/build.js';
 import { planBuild } from '../../src/emit/plan.js';
 import { where } from '../helpers.js';
 import { tempProject } from './helpers.js';
@@ -60,8 +61,8 @@ function one(diags: readonly Diagnostic[], code: string): Diagnostic {
   return found[0]!;
 }
 
-function severityOf(code: keyof typeof emitCodes): string {
-  return emitCodes[code].severity;
+function severityOf(code: keyof typeof emitCodes | keyof typeof buildCheckCodes): string {
+  return code in buildCheckCodes ? buildCheckCodes[code as keyof typeof buildCheckCodes].severity : emitCodes[code as keyof typeof emitCodes].severity;
 }
 
 describe('MTC3001 emit-not-expressible', () => {

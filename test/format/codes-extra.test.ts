@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { checkPreserved, formatSource } from '../../src/format/format.js';
 import { formatCodes } from '../../src/format/codes.js';
-import { runFmt, type FmtIo } from '../../src/format/fmt-command.js';
+import { runFmt, type FmtIo } from '../../src/cli/commands/fmt.js';
 import { parse, where } from '../helpers.js';
 
 /** When set, the printer's output goes through this before formatSource sees it. */

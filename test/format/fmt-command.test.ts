@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { runFmt, type FmtIo } from '../../src/format/fmt-command.js';
+import { runFmt, type FmtIo } from '../../src/cli/commands/fmt.js';
 import { main } from '../../src/cli/main.js';
 
 const root = join(import.meta.dirname, '..', '..');

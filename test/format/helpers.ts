@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import plugin from '../../src/format/plugin.js';
 import { commentTexts, normalizeAst } from '../../src/format/normalize.js';
 import { parseSource } from '../../src/syntax/parser.js';
-import { SourceFile } from '../../src/syntax/source.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
 
 export function parse(text: string, path = 'test.mtc') {
   return parseSource(new SourceFile(path, text));

@@ -13,9 +13,9 @@ import { memoryFileSystem } from '../../src/resolve/memory-fs.js';
 import type { Limits } from '../../src/util/limits.js';
 import { defaultLimits } from '../../src/util/limits.js';
 import type * as A from '../../src/syntax/ast.js';
-import type { Span } from '../../src/syntax/source.js';
+import type { Span } from '../../src/diagnostics/source.js';
 import { parseSource } from '../../src/syntax/parser.js';
-import { SourceFile } from '../../src/syntax/source.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
 
 export const catalog = loadBuiltinCatalog();
 export const ROOT = '/hardening-project';

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { runDiffCommand } from '../../src/review/diff-command.js';
+import { runDiffCommand } from '../../src/cli/commands/diff.js';
 import { fixtures, hostsDir } from './helpers.js';
 import { tempProject } from '../helpers.js';
 

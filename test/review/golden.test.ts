@@ -6,7 +6,7 @@ import { diffCase, fixtures, golden, hostsDir } from './helpers.js';
 import { tempProject } from '../helpers.js';
 import { loadBuiltinCatalog } from '../../src/catalog/index.js';
 import { runDiff } from '../../src/review/diff.js';
-import { renderReport, diffFormats } from '../../src/review/diff-command.js';
+import { renderReport, diffFormats } from '../../src/review/render.js';
 import { diffReportSchema } from '../../src/review/diff-schema.js';
 import type { DiffReport } from '../../src/review/report-types.js';
 import { findRelease } from '../../src/qemu/releases.js';

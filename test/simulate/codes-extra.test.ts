@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { runMain } from '../support/cli.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { simulateCodes } from '../../src/simulate/codes.js';
-import { simulate, type SimulateCliOptions } from '../../src/simulate/command.js';
+import { simulate, type SimulateCliOptions } from '../../src/cli/commands/simulate.js';
 import { loadHosts } from '../../src/simulate/hosts.js';
 import { where } from '../helpers.js';
 import { fixtureDir, seedsBuild } from './helpers.js';

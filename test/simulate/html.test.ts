@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { simulate } from '../../src/simulate/command.js';
+import { simulate } from '../../src/cli/commands/simulate.js';
 import { escapeHtml, outcomeColours, renderHtml } from '../../src/simulate/render-html.js';
 import { outcomes } from '../../src/simulate/types.js';
 import { seedsBuild } from './helpers.js';

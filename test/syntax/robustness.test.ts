@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSource } from '../../src/syntax/parser.js';
-import { SourceFile } from '../../src/syntax/source.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
 import { decodeUtf8 } from '../../src/resolve/load.js';
 
 /** Parses and checks the invariants every input must keep: no throw, spans inside the file. */

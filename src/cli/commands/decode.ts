@@ -6,6 +6,14 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { SetExit } from './types.js';
+import { loadHistory } from '../../catalog/history-file.js';
+import { loadCatalog } from '../../catalog/load.js';
+import { describeTimeline, loadBuiltinHistory } from '../../catalog/history.js';
+import { classOfId, describeFields, idHex, notARegister, qemuName } from '../../catalog/regid.js';
+import { suggestNames } from '../../catalog/catalog.js';
+import { sanitize } from '../../diagnostics/render.js';
+import { resolveUserRegister } from '../../catalog/user-register.js';
+import { ruleMentions } from '../../resolve/mentions.js';
 
 export function register(program: Command, setExit: SetExit): void {
   program
@@ -30,15 +38,6 @@ export interface DecodeOptions {
 
 /** `mtc decode <id|name|tuple>...`: everything about each register. Exit 0, 1 if one is unknown, 2 on usage errors. */
 export async function run(args: readonly string[], opts: DecodeOptions, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  // The stages, loaded when the command runs.
-  const { loadHistory } = await import('../../catalog/history-file.js');
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const { describeTimeline, loadBuiltinHistory } = await import('../../catalog/history.js');
-  const { classOfId, describeFields, idHex, notARegister, qemuName } = await import('../../catalog/regid.js');
-  const { suggestNames } = await import('../../catalog/catalog.js');
-  const { sanitize } = await import('../../diagnostics/render.js');
-  const { resolveUserRegister } = await import('../../catalog/user-register.js');
-  const { ruleMentions } = await import('../../resolve/mentions.js');
   const format = opts.format ?? 'human';
   if (format !== 'human' && format !== 'json') {
     err(`error[MTC9004]: --format must be one of human, json, not \`${format}\`\n`);

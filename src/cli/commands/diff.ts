@@ -1,4 +1,14 @@
+/** `mtc diff`: options → the review stage (src/review) → the chosen format on stdout (or --output). */
 import type { Command } from 'commander';
+import { writeOutputFile } from '../../util/write-output.js';
+import { renderHuman, useColor } from '../../diagnostics/render.js';
+import { loadBuiltinCatalog } from '../../catalog/index.js';
+import { findBuiltinVersion } from '../../qemu/builtin.js';
+import { runDiff } from '../../review/diff.js';
+import { diffFormats, renderReport, type DiffFormat } from '../../review/render.js';
+import { limitsFrom, parseTarget, releasesFrom } from '../options.js';
+import { UsageError, reportUsage } from '../report.js';
+import { useRunInputs } from '../run-inputs.js';
 import type { SetExit } from './types.js';
 import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
@@ -45,7 +55,62 @@ export function register(program: Command, setExit: SetExit): void {
       .option('--qemu-tree <dir>', 'check both trees against the QEMU source tree DIR, read now')
       .option('-o, --output <file>', 'write the report to FILE instead of standard output'),
   ).action(async (paths: string[], opts: DiffCommandOptions) => {
-    const impl = await import('../../review/diff-command.js');
-    setExit(await impl.runDiffCommand(paths, opts));
+    setExit(await runDiffCommand(paths, opts));
   });
+}
+
+export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, cwd = process.cwd()): Promise<number> {
+  try {
+    if (!(diffFormats as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${diffFormats.join(', ')}, not \`${opts.format}\``);
+    if (opts.base === undefined && opts.baseDir === undefined) throw new UsageError('give the tree before the change: --base REV (a git revision) or --base-dir DIR (a directory)');
+    if (opts.base !== undefined && opts.baseDir !== undefined) throw new UsageError('give --base (a git revision) or --base-dir (a directory), not both');
+    if (opts.head !== undefined && opts.headDir !== undefined) throw new UsageError('give --head (a git revision) or --head-dir (a directory), not both');
+    // --qemu: the release of the matrix (both ends, unless --from-qemu/--to-qemu) and, when it is a built-in tree, the checks' QEMU.
+    // Without them, the matrix takes the releases of the base tree's mtc.yaml (runDiff).
+    const ends = (() => {
+      try {
+        const r = releasesFrom(opts);
+        return { ...(opts.fromQemu ?? opts.qemu ? { from: r.from } : {}), ...(opts.toQemu ?? opts.qemu ? { to: r.to } : {}) };
+      } catch (e) {
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    const qemuSelection = {
+      ...(opts.qemu !== undefined && findBuiltinVersion(opts.qemu) ? { qemu: opts.qemu } : {}),
+      ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}),
+    };
+    // --catalog and --history: the checks of both trees take them explicitly, the matrix's host models as the run's.
+    const { catalog, history, diagnostics } = await useRunInputs({ catalog: opts.catalog ?? [], ...(opts.history !== undefined ? { history: opts.history } : {}) });
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
+      return 2;
+    }
+    const { report, exitCode } = runDiff({
+      cwd,
+      ...(opts.base !== undefined ? { base: opts.base } : {}),
+      ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}),
+      ...(opts.head !== undefined ? { head: opts.head } : {}),
+      ...(opts.headDir !== undefined ? { headDir: opts.headDir } : {}),
+      paths,
+      ...(opts.config !== undefined ? { config: opts.config } : {}),
+      ...(opts.hosts !== undefined ? { hosts: opts.hosts } : {}),
+      ...ends,
+      qemuSelection,
+      catalog: catalog ?? loadBuiltinCatalog(),
+      ...(history ? { history } : {}),
+      defaultTarget: parseTarget(opts.target),
+      limits: limitsFrom(opts),
+    });
+    const text = renderReport(report, opts.format as DiffFormat);
+    if (opts.output !== undefined) {
+      const failed = writeOutputFile(opts.output, text);
+      if (failed) {
+        process.stderr.write(renderHuman(failed, { color: useColor(process.stderr), sources: new Map() }) + '\n');
+        return 2;
+      }
+    } else process.stdout.write(text);
+    return exitCode;
+  } catch (e) {
+    return reportUsage(e);
+  }
 }

@@ -8,12 +8,22 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { HostProfile } from '../../catalog/profile.js';
-import type { KernelHistory } from '../../catalog/history.js';
+import { findProfile, loadProfile, type HostProfile } from '../../catalog/profile.js';
+import { loadBuiltinHistory, type KernelHistory } from '../../catalog/history.js';
 import type { Catalog } from '../../catalog/types.js';
-import type { ExplainOptions } from '../../explain/explain.js';
-import type { ReleaseModel } from '../../qemu/releases.js';
+import { explainLog, type ExplainOptions } from '../../explain/explain.js';
+import { findRelease, releaseIds, type ReleaseModel } from '../../qemu/releases.js';
+import { closest } from '../../util/words.js';
+import { allCodes } from '../../diagnostics/registry.js';
+import { codeText, findCode } from '../code-docs.js';
 import type { SetExit } from './types.js';
+import { ReadError, readRegularFile, readStdinBounded } from '../../util/read-file.js';
+import { renderHuman, sanitize, useColor } from '../../diagnostics/render.js';
+import { SourceFile } from '../../diagnostics/source.js';
+import { loadCatalog } from '../../catalog/load.js';
+import { loadHistory } from '../../catalog/history-file.js';
+import { explainCodes } from '../../explain/codes.js';
+import { explainJson, humanReport, jsonDiagnostic } from '../../explain/render.js';
 
 /** Largest migration log read. */
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
@@ -34,8 +44,7 @@ export function register(program: Command, setExit: SetExit): void {
     .action(async (log: string | undefined, opts: { machine?: string; target?: string; qemu?: string; from?: string; to?: string; catalog?: string[]; history?: string; format?: string }) => {
       // `mtc explain MTC2001`: the code's documentation (a file of that name still wins).
       if (log !== undefined && /^MTC\d+$/i.test(log) && !existsSync(log)) {
-        const codes = await import('../../diagnostics/explain-code.js');
-        setExit(codes.runExplainCode(log, opts.format));
+        setExit(runExplainCode(log, opts.format));
         return;
       }
       setExit(await run(log, opts));
@@ -54,7 +63,6 @@ export interface ExplainCliOptions {
 }
 
 async function profileArg(spec: string, catalog: Catalog, history: KernelHistory, warn: (d: Diagnostic) => void): Promise<HostProfile> {
-  const { findProfile, loadProfile } = await import('../../catalog/profile.js');
   const p = findProfile(spec);
   if (p) return p;
   const r = loadProfile(spec, { catalog, history });
@@ -64,17 +72,6 @@ async function profileArg(spec: string, catalog: Catalog, history: KernelHistory
 }
 
 export async function run(file: string | undefined, opts: ExplainCliOptions, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  // The stages, loaded when the command runs (start-up stays small for the other commands).
-  const { ReadError, readRegularFile, readStdinBounded } = await import('../../util/read-file.js');
-  const { renderHuman, sanitize, useColor } = await import('../../diagnostics/render.js');
-  const { SourceFile } = await import('../../syntax/source.js');
-  const { findRelease, releaseIds } = await import('../../qemu/releases.js');
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const { loadHistory } = await import('../../catalog/history-file.js');
-  const { loadBuiltinHistory } = await import('../../catalog/history.js');
-  const { explainCodes } = await import('../../explain/codes.js');
-  const { explainLog } = await import('../../explain/explain.js');
-  const { explainJson, humanReport, jsonDiagnostic } = await import('../../explain/render.js');
   if (opts.target !== undefined && opts.target !== 'x-mig' && opts.target !== 'tolerances') {
     err(`error[MTC9004]: --target must be x-mig or tolerances, not \`${opts.target}\`\n`);
     return 2;
@@ -144,5 +141,23 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
     return 0;
   }
   out(humanReport(r, { ...(opts.machine ? { machine: opts.machine } : {}), color: useColor(process.stdout), sources }) + (r.rule ? '' : '\n'));
+  return 0;
+}
+
+/** Prints one code's documentation. Exit 0, or 2 for an unknown code or format. */
+export function runExplainCode(arg: string, format: string | undefined, out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): number {
+  if (format !== undefined && format !== 'human' && format !== 'json') {
+    err(`error[MTC9004]: --format must be human or json, not \`${format}\`\n`);
+    return 2;
+  }
+  const c = findCode(arg);
+  if (!c) {
+    const near = closest(arg.toUpperCase(), allCodes().map((x) => x.code), 1);
+    err(
+      `error[MTC9004]: there is no diagnostic code ${arg}\n  = help: ${near ? `did you mean \`${near}\`? ` : ''}run \`mtc codes\` for the list of codes\n`,
+    );
+    return 2;
+  }
+  out(format === 'json' ? JSON.stringify(c, null, 2) + '\n' : codeText(c));
   return 0;
 }

@@ -1,4 +1,8 @@
+/** `mtc gitlab-note`: post or update the merge request note of `mtc diff --format markdown` (src/review/gitlab-note.ts). */
 import type { Command } from 'commander';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderHuman, useColor } from '../../diagnostics/render.js';
+import { NoteError, postNote, type GitlabNoteOptions } from '../../review/gitlab-note.js';
 import type { SetExit } from './types.js';
 
 export function register(program: Command, setExit: SetExit): void {
@@ -13,7 +17,19 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--merge-request <iid>', 'merge request number (default: $CI_MERGE_REQUEST_IID)')
     .option('--token-env <name>', 'environment variable holding the access token (api scope)', 'MTC_GITLAB_TOKEN')
     .action(async (opts: { bodyFile?: string; apiUrl?: string; project?: string; mergeRequest?: string; tokenEnv?: string }) => {
-      const impl = await import('../../review/gitlab-note.js');
-      setExit(await impl.runGitlabNote(opts));
+      setExit(await runGitlabNote(opts));
     });
+}
+
+export async function runGitlabNote(opts: GitlabNoteOptions): Promise<number> {
+  try {
+    const r = await postNote(opts);
+    process.stderr.write(`${r.action} note ${r.id} (${r.url})\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof NoteError)) throw e;
+    const d: Diagnostic = { code: e.code, severity: 'error', message: e.message, ...(e.help ? { help: e.help } : {}) };
+    process.stderr.write(renderHuman(d, { color: useColor(process.stderr), sources: new Map() }) + '\n');
+    return 2;
+  }
 }

@@ -1,6 +1,6 @@
 import type { ValidationRule } from '../rule.js';
 import type { Label } from '../../diagnostics/diagnostic.js';
-import { emitCodes } from '../../emit/codes.js';
+import { buildCheckCodes } from '../build-codes.js';
 import { compatArrayName, optionsFnName, toleranceFnName } from '../../qemu/families.js';
 import { namingOf } from '../qemu-support.js';
 import { computeChains } from '../../resolve/chain.js';
@@ -14,7 +14,7 @@ import { computeChains } from '../../resolve/chain.js';
  */
 export const cNameCollision: ValidationRule = {
   name: 'c-name-collision',
-  codes: [emitCodes.MTC3004],
+  codes: [buildCheckCodes.MTC3004],
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;

@@ -1,5 +1,5 @@
 import type { ValidationRule } from '../rule.js';
-import { catalogCodes } from '../catalog-codes.js';
+import { catalogCodes } from '../../catalog/codes.js';
 import { rulesOf } from '../walk.js';
 import { encodeSysreg, idHex, parseGenericSysregName } from '../../catalog/regid.js';
 

@@ -1,9 +1,9 @@
 import type { ValidationRule } from '../rule.js';
-import { catalogCodes } from '../catalog-codes.js';
+import { catalogCodes } from '../../catalog/codes.js';
 import { rulesOf } from '../walk.js';
 import { refId } from '../../catalog/user-register.js';
 import { compareVersions } from '../../catalog/history.js';
-import { historyOf, impliedRange } from '../../catalog/validate-support.js';
+import { historyOf, impliedRange } from '../catalog-support.js';
 
 /** MTC2003 (and MTC2008 for unverified facts): a rule's kernel range contradicts the history. */
 export const catalogKernelRange: ValidationRule = {

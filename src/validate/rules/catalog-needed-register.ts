@@ -1,8 +1,8 @@
 import type { ValidationRule } from '../rule.js';
-import { catalogCodes } from '../catalog-codes.js';
+import { catalogCodes } from '../../catalog/codes.js';
 import { classOfId, idHex } from '../../catalog/regid.js';
 import { compareVersions } from '../../catalog/history.js';
-import { historyOf } from '../../catalog/validate-support.js';
+import { historyOf } from '../catalog-support.js';
 
 const BMAP_2 = 0x6030000000160003n;
 

@@ -1,9 +1,9 @@
 import type { ValidationRule } from '../rule.js';
-import { catalogCodes } from '../catalog-codes.js';
+import { catalogCodes } from '../../catalog/codes.js';
 import { rulesOf } from '../walk.js';
 import { refId } from '../../catalog/user-register.js';
 import { classOfId } from '../../catalog/regid.js';
-import { historyOf, listedUniformly } from '../../catalog/validate-support.js';
+import { historyOf, listedUniformly } from '../catalog-support.js';
 
 /** MTC2004: hiding or tolerating a register that every known kernel lists the same way. */
 export const catalogNoEffect: ValidationRule = {

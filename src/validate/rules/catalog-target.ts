@@ -1,5 +1,5 @@
 import type { ValidationRule } from '../rule.js';
-import { catalogCodes } from '../catalog-codes.js';
+import { catalogCodes } from '../../catalog/codes.js';
 import { idHex } from '../../catalog/regid.js';
 
 /** MTC2006: a rule the machine type's QEMU interface cannot express. */

@@ -1,5 +1,5 @@
 import type { ValidationRule } from '../rule.js';
-import { emitCodes } from '../../emit/codes.js';
+import { buildCheckCodes } from '../build-codes.js';
 import { computeChains } from '../../resolve/chain.js';
 
 /**
@@ -10,7 +10,7 @@ import { computeChains } from '../../resolve/chain.js';
  */
 export const mixedTargetsInChain: ValidationRule = {
   name: 'mixed-targets-in-chain',
-  codes: [emitCodes.MTC3002],
+  codes: [buildCheckCodes.MTC3002],
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;

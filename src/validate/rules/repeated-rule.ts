@@ -1,7 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { structuralCodes } from '../codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Span } from '../../syntax/source.js';
+import type { Span } from '../../diagnostics/source.js';
 import { idHex } from '../../catalog/regid.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ValidationRule } from '../rule.js';
-import { emitCodes } from '../../emit/codes.js';
+import { buildCheckCodes } from '../build-codes.js';
 import { MANAGED_ARRAY_PROPS } from '../../qemu/families.js';
 import { rulesOf } from '../walk.js';
 
@@ -10,7 +10,7 @@ import { rulesOf } from '../walk.js';
  */
 export const setOfManagedArray: ValidationRule = {
   name: 'set-of-managed-array',
-  codes: [emitCodes.MTC3003],
+  codes: [buildCheckCodes.MTC3003],
   stage: 'syntax',
   check(ctx) {
     for (const { file, rule } of rulesOf(ctx.project)) {

@@ -1,7 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { structuralCodes } from '../codes.js';
 import { closest } from '../../util/words.js';
-import type { Span } from '../../syntax/source.js';
+import type { Span } from '../../diagnostics/source.js';
 
 const TARGETS = ['x-mig', 'tolerances'];
 
