@@ -1,6 +1,6 @@
 /**
  * JSON Schema of the review configuration (mtc.yaml). The source of truth;
- * schema/review-config.schema.json is written from it (gen-files.ts) and a
+ * schema/review-config.schema.json is written from it (src/tools/gen-review-files.ts) and a
  * test checks that the file is not stale.
  */
 export const reviewConfigSchema = {

@@ -1,6 +1,6 @@
 /**
  * JSON Schema of `mtc diff --format json` (report-types.ts). The source of
- * truth; schema/diff.schema.json is written from it (gen-files.ts) and a
+ * truth; schema/diff.schema.json is written from it (src/tools/gen-review-files.ts) and a
  * test checks that the file is not stale and that reports validate.
  */
 const str = { type: 'string' };

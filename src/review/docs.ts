@@ -1,7 +1,7 @@
 /**
  * docs/breaking-rules.md, generated from the rule table (codes.ts), and the
  * JSON schemas written from their TypeScript sources. `node
- * dist/review/gen-files.js` rewrites them; test/review/docs.test.ts fails
+ * dist/tools/gen-review-files.js` rewrites them; test/review/docs.test.ts fails
  * when a file is stale.
  */
 import type { CodeInfo } from '../diagnostics/codes.js';
@@ -28,7 +28,7 @@ export function breakingRulesMarkdown(): string {
   return [
     '# `mtc diff` breaking-change rules',
     '',
-    'Generated from `src/review/codes.ts` (`node dist/review/gen-files.js`); a test fails when this file is stale.',
+    'Generated from `src/review/codes.ts` (`node dist/tools/gen-review-files.js`); a test fails when this file is stale.',
     'Ids and names are stable: they appear in waivers, SARIF rule ids and GitHub annotation titles.',
     '',
     '`mtc diff --base <rev>|--base-dir <dir> [--head <rev>|--head-dir <dir>]` compiles both rule trees and compares the rules in force for each',

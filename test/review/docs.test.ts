@@ -12,7 +12,7 @@ describe('generated review files are not stale', () => {
   for (const [path, text] of reviewGeneratedFiles()) {
     test(path, () => {
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(root + path, text);
-      // Regenerate with `node dist/review/gen-files.js` (after npm run build) or UPDATE_GOLDEN=1.
+      // Regenerate with `node dist/tools/gen-review-files.js` (after npm run build) or UPDATE_GOLDEN=1.
       expect(readFileSync(root + path, 'utf8')).toBe(text);
     });
   }

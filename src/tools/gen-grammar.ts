@@ -1,7 +1,7 @@
 /** `npm run grammar`: regenerates grammar/serialized-grammar.json and grammar/railroad.html. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { railroadHtml, serializedGrammarJson } from './grammar-artifacts.js';
+import { railroadHtml, serializedGrammarJson } from '../syntax/grammar-artifacts.js';
 
 const dir = process.argv[2] ?? 'grammar';
 writeFileSync(join(dir, 'serialized-grammar.json'), serializedGrammarJson());

@@ -1,6 +1,6 @@
-/** Writes docs/breaking-rules.md and the review schemas: `node dist/review/gen-files.js [--check]` from the repository root. */
+/** Writes docs/breaking-rules.md and the review schemas: `node dist/tools/gen-review-files.js [--check]` from the repository root. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { reviewGeneratedFiles } from './docs.js';
+import { reviewGeneratedFiles } from '../review/docs.js';
 
 let stale = 0;
 for (const [path, text] of reviewGeneratedFiles()) {
