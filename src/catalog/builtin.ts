@@ -6,7 +6,6 @@ import { packageRootUrl } from '../util/package-root.js';
 export const packageRoot = packageRootUrl();
 
 let cached: MapCatalog | undefined;
-let forRun: MapCatalog | undefined;
 
 /**
  * The shipped catalog, from its pre-compiled JSON (catalog/builtin.json,
@@ -20,24 +19,9 @@ export function loadShippedCatalog(): MapCatalog {
   return cached;
 }
 
-/**
- * The catalog of this run: the shipped one, or what `--catalog` made of it
- * once the command line called useCatalogForRun(). Code that takes a catalog
- * as a parameter defaults to this one.
- */
+/** The built-in catalog (the shipped one). Code that takes a catalog as a parameter defaults to it. */
 export function loadBuiltinCatalog(): MapCatalog {
-  return forRun ?? loadShippedCatalog();
-}
-
-/**
- * Makes `catalog` (the shipped one extended by `--catalog`) the default of
- * every piece of code that takes the built-in catalog when given none, for
- * the rest of this process: the simulator's host models and messages, which
- * `simulate` and the matrix of `diff` build deep inside. The command line calls
- * it once, before the command runs; code that is given a catalog uses that.
- */
-export function useCatalogForRun(catalog: MapCatalog): void {
-  forRun = catalog;
+  return loadShippedCatalog();
 }
 
 /** A fresh copy of the shipped catalog that callers may extend. */

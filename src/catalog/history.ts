@@ -242,7 +242,6 @@ export function isListed(when: Presence, features: ReadonlySet<string>): boolean
 /* ---------------------------- loading ---------------------------------- */
 
 let builtin: KernelHistory | undefined;
-let forRun: KernelHistory | undefined;
 
 /** The shipped history (catalog/kernels.json, compiled from catalog/kernels.yaml and the baseline TSV). */
 export function loadShippedHistory(): KernelHistory {
@@ -250,24 +249,9 @@ export function loadShippedHistory(): KernelHistory {
   return builtin;
 }
 
-/**
- * The history of this run: the shipped one, or what `--history` made of it
- * once the command line called useHistoryForRun(). Code that takes a history
- * as a parameter defaults to this one.
- */
+/** The built-in history (the shipped one). Code that takes a history as a parameter defaults to it. */
 export function loadBuiltinHistory(): KernelHistory {
-  return forRun ?? loadShippedHistory();
-}
-
-/**
- * Makes `history` (the shipped one extended by `--history`) the default of
- * every piece of code that takes the built-in history when given none, for
- * the rest of this process: the simulator's host models, which `simulate`
- * and the matrix of `diff` build deep inside. The command line calls it once,
- * before the command runs.
- */
-export function useHistoryForRun(history: KernelHistory): void {
-  forRun = history;
+  return loadShippedHistory();
 }
 
 export function normalizeHistory(h: Partial<KernelHistory>): KernelHistory {

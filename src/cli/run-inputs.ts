@@ -1,13 +1,10 @@
 /**
- * `--catalog` and `--history` for the commands whose code takes the built-in
- * catalog and kernel history as its defaults deep inside (`simulate`'s host
- * models, the migration matrix of `diff`): load them once, before the command
- * runs, and make them the run's (useCatalogForRun, useHistoryForRun).
+ * `--catalog` and `--history` of `simulate` and `diff`: loaded once, before
+ * the command runs, and handed to the stages (host models, the matrix, the
+ * names in messages) as parameters.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { useCatalogForRun } from '../catalog/builtin.js';
-import { useHistoryForRun, type KernelHistory } from '../catalog/history.js';
+import type { KernelHistory } from '../catalog/history.js';
 import type { MapCatalog } from '../catalog/catalog.js';
 
 export interface RunInputs {
@@ -16,8 +13,8 @@ export interface RunInputs {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Loads `--catalog` files and the `--history` file; with no error among their diagnostics, they become the run's. */
-export async function useRunInputs(opts: { readonly catalog?: readonly string[]; readonly history?: string }): Promise<RunInputs> {
+/** Loads `--catalog` files and the `--history` file (read against that catalog). */
+export async function loadRunInputs(opts: { readonly catalog?: readonly string[]; readonly history?: string }): Promise<RunInputs> {
   const diagnostics: Diagnostic[] = [];
   let catalog: MapCatalog | undefined;
   let history: KernelHistory | undefined;
@@ -33,10 +30,6 @@ export async function useRunInputs(opts: { readonly catalog?: readonly string[];
     const r = loadHistory(opts.history, { catalog: catalog ?? loadBuiltinCatalog() });
     history = r.history;
     diagnostics.push(...r.diagnostics);
-  }
-  if (!hasErrors(diagnostics)) {
-    if (catalog) useCatalogForRun(catalog);
-    if (history) useHistoryForRun(history);
   }
   return { ...(catalog ? { catalog } : {}), ...(history ? { history } : {}), diagnostics };
 }

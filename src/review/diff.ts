@@ -65,7 +65,7 @@ export interface DiffOptions {
   /** The QEMU both trees are checked against (`--qemu`, a built-in profile, or `--qemu-tree`); default: each tree's mtc.yaml `qemu:`. */
   readonly qemuSelection?: QemuSelection;
   readonly catalog: Catalog;
-  /** The kernel history of both trees' checks (`--history`); default: the run's. */
+  /** The kernel history of both trees' checks and of the matrix's hosts (`--history`); default: the built-in one. */
   readonly history?: KernelHistory;
   readonly defaultTarget?: CTarget;
   readonly limits?: Limits;
@@ -268,14 +268,14 @@ export function runDiff(opts: DiffOptions): DiffResult {
   let hosts: readonly HostModel[];
   if (opts.hostModels) hosts = opts.hostModels;
   else if (opts.hosts && opts.hosts.length > 0) {
-    const r = loadHosts(opts.hosts, opts.catalog);
+    const r = loadHosts(opts.hosts, { catalog: opts.catalog, history: opts.history });
     for (const x of r.diagnostics.map((d) => toReportDiagnostic(d, 'config', ''))) diagnostics.push(x);
     if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
     hosts = r.hosts;
   } else {
     // Paths in these diagnostics are repository-relative already.
     const side = (t: RuleTree, c: ReviewConfig) => ({ tree: t, entries: c.hosts, configFile: joinPrefix(t.prefix, c.file ?? CONFIG_NAME) });
-    const r = reviewHosts(side(baseTree, base.config), side(headTree, head.config), opts.catalog);
+    const r = reviewHosts(side(baseTree, base.config), side(headTree, head.config), opts.catalog, opts.history);
     for (const d of r.diagnostics) diagnostics.push(toReportDiagnostic(d, 'config', ''));
     if (r.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
     hosts = r.hosts;
@@ -287,7 +287,7 @@ export function runDiff(opts: DiffOptions): DiffResult {
   const ends = matrixReleases(base.config, head.config);
   for (const d of ends.diagnostics) diagnostics.push(d);
   if (ends.diagnostics.some((d) => d.severity === 'error')) return failed(baseTree.info, headTree.info, diagnostics, 2);
-  const simOpts = { from: opts.from ?? ends.from, to: opts.to ?? ends.to, regValues: new Map<bigint, bigint>() };
+  const simOpts = { from: opts.from ?? ends.from, to: opts.to ?? ends.to, regValues: new Map<bigint, bigint>(), catalog: opts.catalog };
   const rawMatrix: MatrixChange | null = hosts.length >= 2 ? compareMatrices(base.machines, head.machines, hosts, simOpts, changes) : null;
 
   const released = [...new Set([...base.config.released, ...head.config.released])].sort();

@@ -13,6 +13,7 @@
  * cannot drop or redefine the hosts its effect is judged on (a host the head
  * redefines is reported, MTC5056, and the base version is used).
  */
+import type { KernelHistory } from '../catalog/history.js';
 import * as nodePath from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -42,7 +43,7 @@ function inside(root: string, p: string): boolean {
 const toPosix = (p: string) => p.split(nodePath.sep).join('/');
 
 /** Reads the `hosts:` of one tree's config from that tree. */
-export function readTreeHosts(tree: HostTree, entries: readonly string[], catalog: Catalog, configFile: string): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
+export function readTreeHosts(tree: HostTree, entries: readonly string[], catalog: Catalog, configFile: string, history?: KernelHistory): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
   const hosts: HostModel[] = [];
   const diagnostics: Diagnostic[] = [];
   const root = toPosix(tree.root);
@@ -92,11 +93,11 @@ export function readTreeHosts(tree: HostTree, entries: readonly string[], catalo
       bad(e instanceof ReadError ? `host profile ${display}: ${e.kind === 'too-large' ? `larger than ${DEFAULT_MAX_CATALOG_BYTES} bytes` : e.detail}` : `host profile ${display}: cannot be read`, display);
       continue;
     }
-    const r = loadProfile(display, { catalog, text });
+    const r = loadProfile(display, { catalog, text, ...(history ? { history } : {}) });
     for (const x of r.diagnostics) diagnostics.push(x);
     if (!r.profile) continue;
     try {
-      hosts.push(hostFromProfile(r.profile, catalog));
+      hosts.push(hostFromProfile(r.profile, catalog, history));
     } catch {
       bad(`host profile ${display}: its register list cannot be computed`, display);
     }
@@ -115,8 +116,8 @@ const sameHost = (a: HostModel, b: HostModel) =>
   a.accel === b.accel && a.kernel === b.kernel && a.qemu === b.qemu && a.cpu.midr === b.cpu.midr && a.cpu.revidr === b.cpu.revidr && a.cpu.aidr === b.cpu.aidr && a.regs.length === b.regs.length && a.regs.every((r, i) => r === b.regs[i]);
 
 /** The matrix hosts: the base side's, then the ones the head adds; a head redefinition of a base host is reported and ignored. */
-export function reviewHosts(base: SideHosts, head: SideHosts, catalog: Catalog): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
-  const side = (s: SideHosts) => (s.entries.length > 0 ? readTreeHosts(s.tree, s.entries, catalog, s.configFile) : { hosts: builtinHosts(), diagnostics: [] });
+export function reviewHosts(base: SideHosts, head: SideHosts, catalog: Catalog, history?: KernelHistory): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
+  const side = (s: SideHosts) => (s.entries.length > 0 ? readTreeHosts(s.tree, s.entries, catalog, s.configFile, history) : { hosts: builtinHosts({ catalog, history }), diagnostics: [] });
   const b = side(base);
   const h = side(head);
   const diagnostics = [...b.diagnostics, ...h.diagnostics];

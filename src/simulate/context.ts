@@ -6,6 +6,7 @@
  * machine type's and QEMU's own), and whether the destination can load the
  * source's stream at all.
  */
+import type { Catalog } from '../catalog/types.js';
 import { parseIdHex } from '../catalog/regid.js';
 import { loadBuiltinProfile } from '../qemu/builtin.js';
 import { compare, findRelease, loadReleases, type RefusedStream, type ReleaseModel } from '../qemu/releases.js';
@@ -22,6 +23,8 @@ export interface Tolerance {
 }
 
 export interface PairContext {
+  /** The catalog that names registers in notes (SimulateOptions.catalog). */
+  readonly catalog: Catalog | undefined;
   readonly from: ReleaseModel;
   readonly to: ReleaseModel;
   /** Registers the source and the destination leave out of their lists (x-mig-hidden-regs, where the release has it). */
@@ -114,7 +117,7 @@ export function pairContext(machine: MachineModel, src: HostModel, dst: HostMode
         : `QEMU ${to.id} has no cpreg migration tolerances (they came with 11.1): ${machine.name}'s tolerate rules are not in it`
       : null;
   const refused = streamRefusal(from, to);
-  return { from, to, hideSrc, hideDst, tolerances, duplicates: duplicates.sort((a, b) => (a < b ? -1 : 1)), rulesAbsent, refused };
+  return { catalog: opts.catalog, from, to, hideSrc, hideDst, tolerances, duplicates: duplicates.sort((a, b) => (a < b ? -1 : 1)), rulesAbsent, refused };
 }
 
 /** Whether a destination release refuses a source release's stream (before the cpreg list): the known refusal, `unknown`, or null. */

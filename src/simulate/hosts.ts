@@ -70,10 +70,16 @@ export function hostOrder(a: HostModel, b: HostModel): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** The catalog and kernel history host models are computed with (`--catalog`, `--history`); default: the built-in ones. */
+export interface HostInputs {
+  readonly catalog?: Catalog | undefined;
+  readonly history?: KernelHistory | undefined;
+}
+
 /** The catalog's built-in host profiles, in matrix reading order (kernel versions ascending). */
-export function builtinHosts(): HostModel[] {
+export function builtinHosts(inputs: HostInputs = {}): HostModel[] {
   return loadBuiltinProfiles()
-    .map((p) => hostFromProfile(p))
+    .map((p) => hostFromProfile(p, inputs.catalog, inputs.history))
     .sort(hostOrder);
 }
 
@@ -84,7 +90,9 @@ const PROFILE_FILE = /\.(ya?ml|json|txt|list)$/i;
  * every profile file in it, sorted). A name that is not a file or directory
  * but a built-in profile (`n1-6.12`) is that profile, as `explain --from` takes it.
  */
-export function loadHosts(paths: readonly string[], catalog: Catalog = loadBuiltinCatalog()): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
+export function loadHosts(paths: readonly string[], inputs: HostInputs = {}): { hosts: HostModel[]; diagnostics: Diagnostic[] } {
+  const catalog = inputs.catalog ?? loadBuiltinCatalog();
+  const history = inputs.history ?? loadBuiltinHistory();
   const hosts: HostModel[] = [];
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
@@ -112,14 +120,14 @@ export function loadHosts(paths: readonly string[], catalog: Catalog = loadBuilt
     } else files.push(p);
   }
   for (let i = 0; i <= files.length; i++) {
-    for (const b of builtinHits.filter((x) => x.at === i)) hosts.push(hostFromProfile(b.profile, catalog));
+    for (const b of builtinHits.filter((x) => x.at === i)) hosts.push(hostFromProfile(b.profile, catalog, history));
     if (i === files.length) break;
     const f = files[i]!;
-    const r = loadProfile(f, { catalog });
+    const r = loadProfile(f, { catalog, history });
     for (const x of r.diagnostics) diagnostics.push(x);
     if (!r.profile) continue;
     try {
-      hosts.push(hostFromProfile(r.profile, catalog));
+      hosts.push(hostFromProfile(r.profile, catalog, history));
     } catch (e) {
       diagnostics.push(bad(f, `host profile ${f}: ${(e as Error).message}`));
     }

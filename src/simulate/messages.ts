@@ -3,7 +3,7 @@
  * the fatal one. The lines themselves are each release's own
  * (catalog/qemu/releases.yaml, rendered in pair.ts).
  */
-import { idHex, loadBuiltinCatalog } from '../catalog/index.js';
+import { idHex, loadBuiltinCatalog, type Catalog } from '../catalog/index.js';
 import type { HostModel, MachineModel } from './types.js';
 
 export { QEMU_PREFIX } from '../qemu/releases.js';
@@ -32,14 +32,14 @@ export function fatalLine(lines: readonly string[]): string | undefined {
 }
 
 /** `TCR2_EL1 (0x603000000013c103)`: the catalog or document name with the id, for people. */
-export function describeRegister(id: bigint, machine?: MachineModel): string {
-  const name = machine?.names?.get(id) ?? catalogName(id);
+export function describeRegister(id: bigint, machine?: MachineModel, catalog?: Catalog): string {
+  const name = machine?.names?.get(id) ?? catalogName(id, catalog);
   return name ? `${name} (${idHex(id)})` : idHex(id);
 }
 
-function catalogName(id: bigint): string | undefined {
+function catalogName(id: bigint, catalog: Catalog | undefined): string | undefined {
   try {
-    return loadBuiltinCatalog().lookupId(id)?.name;
+    return (catalog ?? loadBuiltinCatalog()).lookupId(id)?.name;
   } catch {
     return undefined;
   }

@@ -74,7 +74,7 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
     destinationLength: D.length,
   };
   const names = (ids: readonly bigint[]) =>
-    ids.length <= NOTE_NAMES ? ids.map((id) => describeRegister(id, machine)).join(', ') : `${ids.slice(0, NOTE_NAMES).map((id) => describeRegister(id, machine)).join(', ')} and ${ids.length - NOTE_NAMES} more`;
+    ids.length <= NOTE_NAMES ? ids.map((id) => describeRegister(id, machine, opts.catalog)).join(', ') : `${ids.slice(0, NOTE_NAMES).map((id) => describeRegister(id, machine, opts.catalog)).join(', ')} and ${ids.length - NOTE_NAMES} more`;
 
   const reason = unsupportedReason(machine, src, dst);
   if (reason !== null) return { ...base, outcome: 'unsupported', lines: [], notes: [reason] };
@@ -117,7 +117,7 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
   for (const id of rejectedTests) {
     const t = ctx.tolerances.get(id)!;
     notes.push(
-      `${describeRegister(id, machine)} is ${onlySrc}; it is tolerated only when (value & ${hexValue(t.mask)}) == ${hexValue(t.value)}, and the incoming value ${hexValue(sourceValue(id, src, opts))} fails that test (set it with --reg-value).`,
+      `${describeRegister(id, machine, opts.catalog)} is ${onlySrc}; it is tolerated only when (value & ${hexValue(t.mask)}) == ${hexValue(t.value)}, and the incoming value ${hexValue(sourceValue(id, src, opts))} fails that test (set it with --reg-value).`,
     );
   }
   const accNames = accepted.map((a) => a.id);
@@ -127,7 +127,7 @@ export function explainPair(machine: MachineModel, src: HostModel, dst: HostMode
     if (byRules.length > 0) notes.push(`${names(byRules)} ${byRules.length === 1 ? 'is' : 'are'} only on the source; ${machine.name} tolerates ${byRules.length === 1 ? 'it' : 'them'}, so the destination ignores ${byRules.length === 1 ? 'it' : 'them'}.`);
     if (byQemu.length > 0)
       notes.push(
-        `${names(byQemu)} ${byQemu.length === 1 ? 'is' : 'are'} only on the source; QEMU ${ctx.to.id} tolerates ${byQemu.length === 1 ? 'it' : 'them'} by itself (${[...new Set(byQemu.map((id) => ctx.tolerances.get(id)!.at))].join(', ')})${byQemu.some((id) => ctx.tolerances.get(id)!.kind === 'source-value') ? `, ${byQemu.filter((id) => ctx.tolerances.get(id)!.kind === 'source-value').map((id) => `${describeRegister(id, machine)} because its value ${hexValue(sourceValue(id, src, opts))} passes the test`).join('; ')}` : ''}.`,
+        `${names(byQemu)} ${byQemu.length === 1 ? 'is' : 'are'} only on the source; QEMU ${ctx.to.id} tolerates ${byQemu.length === 1 ? 'it' : 'them'} by itself (${[...new Set(byQemu.map((id) => ctx.tolerances.get(id)!.at))].join(', ')})${byQemu.some((id) => ctx.tolerances.get(id)!.kind === 'source-value') ? `, ${byQemu.filter((id) => ctx.tolerances.get(id)!.kind === 'source-value').map((id) => `${describeRegister(id, machine, opts.catalog)} because its value ${hexValue(sourceValue(id, src, opts))} passes the test`).join('; ')}` : ''}.`,
       );
   }
   if (walk.kind === 'length') return { ...base, outcome: 'fail', lines: walk.lines, notes: [walk.note, ...notes] };
@@ -219,7 +219,7 @@ function walkLines(
       return {
         kind: 'fail',
         lines: postLoadLines(r),
-        notes: [`QEMU ${r.id} fails at ${describeRegister(examined[0]!, machine)}, the first incoming register it does not list, and names none.`],
+        notes: [`QEMU ${r.id} fails at ${describeRegister(examined[0]!, machine, ctx.catalog)}, the first incoming register it does not list, and names none.`],
       };
     const beyond = unexpected.filter((id) => id > last);
     return beyond.length > 0 ? { kind: 'dropped', lines: [], dropped: beyond } : { kind: 'pass', lines: [] };

@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/types.js';
 import { newestRelease } from '../qemu/releases.js';
 /**
  * Data model of the migration simulator. The simulator reads only the build
@@ -100,6 +101,8 @@ export interface SimulateOptions {
    * tests. Registers not listed use their reset value, 0.
    */
   readonly regValues: ReadonlyMap<bigint, bigint>;
+  /** The catalog that names registers in lines and notes (`--catalog`); default: the built-in one. */
+  readonly catalog?: Catalog;
 }
 
 /** Simulation options with the newest release on both ends (read from catalog/qemu/releases.yaml). */

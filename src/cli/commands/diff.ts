@@ -8,7 +8,7 @@ import { runDiff } from '../../review/diff.js';
 import { diffFormats, renderReport, type DiffFormat } from '../../review/render.js';
 import { limitsFrom, parseTarget, releasesFrom } from '../options.js';
 import { UsageError, reportUsage } from '../report.js';
-import { useRunInputs } from '../run-inputs.js';
+import { loadRunInputs } from '../run-inputs.js';
 import type { SetExit } from './types.js';
 import { ruleTreeOptions, type RuleTreeOptions } from './shared-options.js';
 
@@ -79,8 +79,8 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
       ...(opts.qemu !== undefined && findBuiltinVersion(opts.qemu) ? { qemu: opts.qemu } : {}),
       ...(opts.qemuTree !== undefined ? { qemuTree: opts.qemuTree } : {}),
     };
-    // --catalog and --history: the checks of both trees take them explicitly, the matrix's host models as the run's.
-    const { catalog, history, diagnostics } = await useRunInputs({ catalog: opts.catalog ?? [], ...(opts.history !== undefined ? { history: opts.history } : {}) });
+    // --catalog and --history: the checks of both trees and the matrix's host models take them.
+    const { catalog, history, diagnostics } = await loadRunInputs({ catalog: opts.catalog ?? [], ...(opts.history !== undefined ? { history: opts.history } : {}) });
     if (diagnostics.some((d) => d.severity === 'error')) {
       for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
       return 2;

@@ -10,7 +10,8 @@ import { pipeChunks, writeOutputStream } from '../../util/write-output.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderHuman, useColor } from '../../diagnostics/render.js';
-import { loadBuiltinCatalog, parseIdHex } from '../../catalog/index.js';
+import { loadBuiltinCatalog, parseIdHex, type Catalog } from '../../catalog/index.js';
+import type { KernelHistory } from '../../catalog/history.js';
 import { DocumentError, readBuildDocument } from '../../simulate/document.js';
 import { buildFreshness } from '../../simulate/freshness.js';
 import { builtinHosts, loadHosts } from '../../simulate/hosts.js';
@@ -23,7 +24,7 @@ import { findRelease, releaseIds, type ReleaseModel } from '../../qemu/releases.
 import { readQemuTree, TreeError } from '../../qemu/read-tree.js';
 import { releasesFrom } from '../options.js';
 import { UsageError } from '../report.js';
-import { useRunInputs } from '../run-inputs.js';
+import { loadRunInputs } from '../run-inputs.js';
 import type { SetExit } from './types.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -52,9 +53,9 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--history <file>', 'a kernel-history file that extends the built-in one: the host profiles\' register lists follow it')
     .action(async (opts: SimulateCliOptions & { catalog?: string[]; history?: string }) => {
       const { catalog, history, ...rest } = opts;
+      let inputs: RunEnv = {};
       if (catalog !== undefined || history !== undefined) {
-        // The simulator builds its host models from the built-in catalog and history: make the user's the run's.
-        const r = await useRunInputs({ ...(catalog ? { catalog } : {}), ...(history !== undefined ? { history } : {}) });
+        const r = await loadRunInputs({ ...(catalog ? { catalog } : {}), ...(history !== undefined ? { history } : {}) });
         if (r.diagnostics.length) {
           for (const d of r.diagnostics) process.stderr.write(renderHuman(d, { color: useColor(process.stderr), sources: new Map() }) + '\n');
         }
@@ -62,9 +63,17 @@ export function register(program: Command, setExit: SetExit): void {
           setExit(2);
           return;
         }
+        inputs = { ...(r.catalog ? { catalog: r.catalog } : {}), ...(r.history ? { history: r.history } : {}) };
       }
-      setExit(await runSimulate(rest));
+      setExit(await runSimulate(rest, inputs));
     });
+}
+
+/** What the run takes besides its flags: `--catalog`, `--history` (loaded), and a progress callback. */
+export interface RunEnv {
+  readonly catalog?: Catalog;
+  readonly history?: KernelHistory;
+  readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
 export interface SimulateCliOptions {
@@ -83,9 +92,8 @@ export interface SimulateCliOptions {
 }
 
 /** `--reg-value NAME=VALUE`: the source's value of a register for tolerance value tests. */
-export function parseRegValues(specs: readonly string[]): Map<bigint, bigint> {
+export function parseRegValues(specs: readonly string[], catalog: Catalog = loadBuiltinCatalog()): Map<bigint, bigint> {
   const out = new Map<bigint, bigint>();
-  const catalog = loadBuiltinCatalog();
   for (const s of specs) {
     const m = /^\s*([^=\s]+)\s*=\s*(0x[0-9a-fA-F]{1,16}|[0-9]{1,20})\s*$/.exec(s);
     if (!m) throw failure('MTC4006', `--reg-value \`${s}\`: expected REGISTER=VALUE, e.g. KVM_REG_ARM_VENDOR_HYP_BMAP_2=0x1`);
@@ -115,12 +123,12 @@ interface Prepared {
 }
 
 /** The whole command without touching stdout/stderr (tests call this; the output is one string). */
-export function simulate(opts: SimulateCliOptions, env: { progress?: (done: number, total: number) => void } = {}): SimulateRun {
+export function simulate(opts: SimulateCliOptions, env: RunEnv = {}): SimulateRun {
   const p = prepare(opts, env);
   return { report: p.report, output: [...renderSimulation(p.report, p.format, p.color)].join(''), exitCode: p.exitCode, diagnostics: p.diagnostics };
 }
 
-function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, total: number) => void } = {}): Prepared {
+function prepare(opts: SimulateCliOptions, env: RunEnv = {}): Prepared {
   const format = (opts.format ?? 'text') as SimulateFormat;
   if (!SIMULATE_FORMATS.includes(format)) throw new SimulateFailure([{ code: 'MTC9004', severity: 'error', message: `--format must be one of ${SIMULATE_FORMATS.join(', ')}, not \`${opts.format}\`` }]);
   let ends: { from: ReleaseModel; to: ReleaseModel };
@@ -130,7 +138,7 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
     if (e instanceof UsageError) throw new SimulateFailure([{ code: 'MTC9004', severity: 'error', message: e.message }]);
     throw e;
   }
-  const regValues = parseRegValues(opts.regValue ?? []);
+  const regValues = parseRegValues(opts.regValue ?? [], env.catalog);
   let tree: SimulateOptions['trees'] = undefined;
   if (opts.qemuTree !== undefined) {
     // A tree read now: its release is the destination's, and its own tolerances stand for that release's.
@@ -145,7 +153,7 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
       throw new SimulateFailure([{ code: 'MTC3011', severity: 'error', message: `cannot read the QEMU tree ${opts.qemuTree}: ${e.file}: ${e.message}`, help: '--qemu-tree takes the top directory of a QEMU source tree' }]);
     }
   }
-  const options: SimulateOptions = { ...ends, regValues, ...(tree ? { trees: tree } : {}) };
+  const options: SimulateOptions = { ...ends, regValues, ...(tree ? { trees: tree } : {}), ...(env.catalog ? { catalog: env.catalog } : {}) };
 
   const buildFile = opts.build ?? 'out/mtc-build.json';
   let machines: MachineModel[];
@@ -171,12 +179,12 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
   // Warnings of the host profiles (MTC2113 and the like) are printed with the run's other diagnostics.
   const hostWarnings: Diagnostic[] = [];
   if (opts.hosts && opts.hosts.length > 0) {
-    const r = loadHosts(opts.hosts);
+    const r = loadHosts(opts.hosts, env);
     if (hasErrors(r.diagnostics)) throw new SimulateFailure(r.diagnostics);
     hostWarnings.push(...r.diagnostics);
     hosts = r.hosts;
   } else {
-    hosts = builtinHosts();
+    hosts = builtinHosts(env);
   }
   if (hosts.length === 0) throw failure('MTC4007', 'no hosts to simulate', 'give profile files or directories with --hosts');
 
@@ -194,7 +202,7 @@ function prepare(opts: SimulateCliOptions, env: { progress?: (done: number, tota
   return { report: run.report, format, color, exitCode: run.exitCode, diagnostics: [...hostWarnings, ...run.diagnostics] };
 }
 
-export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
+export async function runSimulate(opts: SimulateCliOptions, inputs: RunEnv = {}): Promise<number> {
   const color = useColor(process.stderr);
   const printDiags = (ds: readonly Diagnostic[]) => {
     for (const d of ds) process.stderr.write(renderHuman(d, { color, sources: new Map() }) + '\n\n');
@@ -209,7 +217,7 @@ export async function runSimulate(opts: SimulateCliOptions): Promise<number> {
           process.stderr.write(`\rsimulating: ${Math.floor((done / total) * 100)}% (${done}/${total} source rows)${done === total ? '\n' : ''}`);
         }
       : undefined;
-    const run = prepare(opts, { progress });
+    const run = prepare(opts, { ...inputs, progress });
     if (opts.out) {
       const failed = writeOutputStream(opts.out, renderSimulation(run.report, run.format, run.color));
       if (failed) {
