@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadCatalog } from '../catalog/index.js';
-import { compile } from '../compile.js';
+import { compile, withoutSyntaxTrees } from '../compile.js';
 import type { BuildOptions } from '../cli/commands/build.js';
 import { limitsFrom, parseTarget } from '../cli/options.js';
 import { parseFormat, printDiagnostics, reportUsage, UsageError } from '../cli/report.js';
@@ -24,7 +24,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     if (signoff && opts.qemuTree === undefined) throw new UsageError('--signoff needs --qemu-tree (it signs the patch for that tree)');
     const inputs = await ruleInputs(paths, opts, limits);
     const qemu = qemuExtras(inputs.paths, { ...opts, root: inputs.root });
-    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras });
+    const result = withoutSyntaxTrees(compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras }));
     const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {
