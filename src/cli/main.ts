@@ -8,10 +8,10 @@
  * Exit codes: 0 success (warnings allowed), 1 the input has errors or the
  * checked property fails, 2 usage or internal error.
  */
+import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
-import { deliverDeferredSignals } from '../util/signals.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
@@ -43,17 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-// Run when executed directly (the `mtc` bin), not when imported by tests.
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href;
-if (invokedDirectly) {
-  // A reader that goes away (`mtc simulate | head -1`, `mtc check -f json | head`) ends the output,
-  // not the command: no stack trace, and the command's own exit code.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-  });
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
-  // A signal that arrived while the output directory was being changed
-  // (src/emit/out-dir.ts defers them) still ends the process, now.
-  await deliverDeferredSignals();
-}
+// Run when executed directly (dist/cli/main.js), not when imported by tests or by run-cli.ts.
+// No top-level await: the launcher's bundle is a script (see scripts/bundle.mjs).
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${realpathSync(process.argv[1])}`).href;
+if (invokedDirectly) void import('./run-cli.js').then((m) => m.runCli(process.argv.slice(2)));

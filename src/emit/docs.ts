@@ -15,6 +15,13 @@ import { htmlEscape, mdEscape, safeUrl } from '../util/escape.js';
 interface Row {
   readonly cells: readonly string[];
   readonly refs?: readonly Reference[];
+  /**
+   * An inherited rule: the machine type that declares it. Its Origin cell links
+   * to that machine type's section, where the reason and references are; they
+   * are not repeated here (issue 16: the docs of a long chain repeated every
+   * inherited rule in full, 16x the size of the rules).
+   */
+  readonly inheritedFrom?: string;
 }
 
 interface Table {
@@ -64,6 +71,12 @@ function origin(p: Provenance, m: MachineType): string {
   return p.origin === m.name ? 'own' : `inherited from ${p.origin}`;
 }
 
+/** A rule's row: its own cells, then Origin, Reason and References, or a link to where it is declared. */
+function ruleRow(p: Provenance, m: MachineType, cells: string[]): Row {
+  if (p.origin === m.name) return { cells: [...cells, 'own', p.reason ?? ''], refs: p.refs };
+  return { cells: [...cells, origin(p, m), ''], inheritedFrom: p.origin };
+}
+
 function familyDoc(family: string, machines: readonly MachineType[], plan: BuildPlan): FamilyDoc {
   const sections: Section[] = [];
   const kernelRows: FamilyDoc['kernelRows'][number][] = [];
@@ -87,31 +100,28 @@ function familyDoc(family: string, machines: readonly MachineType[], plan: Build
         title: 'Hidden registers',
         head: ['Register', 'Id', 'Kernels', 'Origin', 'Reason', 'References'],
         code: [1],
-        rows: e.hidden.map((h) => ({ cells: [h.name ?? '(unnamed)', idHex16(h.id), kernelText(h.kernels) ?? 'all', origin(h, m), h.reason ?? ''], refs: h.refs })),
+        rows: e.hidden.map((h) => ruleRow(h, m, [h.name ?? '(unnamed)', idHex16(h.id), kernelText(h.kernels) ?? 'all'])),
       });
     if (e.tolerated.length > 0)
       tables.push({
         title: 'Tolerated registers',
         head: ['Register', 'Id', 'Accepted when', 'Kernels', 'Origin', 'Reason', 'References'],
         code: [1],
-        rows: e.tolerated.map((t) => ({
-          cells: [
+        rows: e.tolerated.map((t) =>
+          ruleRow(t, m, [
             t.name ?? '(unnamed)',
             idHex16(t.id),
             t.kind === 'source-value' ? `on the source only, if (value & ${idHex16(t.mask ?? 0n)}) == ${idHex16(t.value ?? 0n)}` : 'present on one end only',
             kernelText(t.kernels) ?? 'all',
-            origin(t, m),
-            t.reason ?? '',
-          ],
-          refs: t.refs,
-        })),
+          ]),
+        ),
       });
     if (e.properties.length > 0)
       tables.push({
         title: 'Properties set',
         head: ['Driver', 'Property', 'Value', 'Origin', 'Reason', 'References'],
         code: [0, 1, 2],
-        rows: e.properties.map((p) => ({ cells: [p.driver, p.property, p.value, origin(p, m), p.reason ?? ''], refs: p.refs })),
+        rows: e.properties.map((p) => ruleRow(p, m, [p.driver, p.property, p.value])),
       });
     if (e.allowedCpus.length > 0)
       tables.push({
@@ -182,10 +192,22 @@ function mdRefs(refs: readonly Reference[] | undefined): string {
     .join(', ');
 }
 
+/** GitHub's anchor of a Markdown heading (lower case; letters, digits, `-` and `_` kept; spaces to `-`). */
+function mdAnchor(heading: string): string {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
 function mdTable(t: Table): string[] {
   const lines = [`#### ${mdEscape(t.title)}`, '', `| ${t.head.map(mdEscape).join(' | ')} |`, `|${t.head.map(() => ' --- |').join('')}`];
   for (const r of t.rows) {
-    const cells = r.cells.map((c, i) => (t.code?.includes(i) && /^[\x20-\x7e]*$/.test(c) && !c.includes('`') ? `\`${c.replace(/\|/g, '\\|')}\`` : mdEscape(c)));
+    const originCell = r.inheritedFrom !== undefined ? t.head.indexOf('Origin') : -1;
+    const cells = r.cells.map((c, i) =>
+      i === originCell
+        ? `[${mdEscape(c)}](#${mdAnchor(r.inheritedFrom!)})`
+        : t.code?.includes(i) && /^[\x20-\x7e]*$/.test(c) && !c.includes('`')
+          ? `\`${c.replace(/\|/g, '\\|')}\``
+          : mdEscape(c),
+    );
     if (t.head.length > r.cells.length) cells.push(mdRefs(r.refs));
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -257,7 +279,14 @@ function htmlRefs(refs: readonly Reference[] | undefined): string {
 function htmlTable(t: Table): string[] {
   const out = [`<h4>${htmlEscape(t.title)}</h4>`, '<table>', `<thead><tr>${t.head.map((h) => `<th>${htmlEscape(h)}</th>`).join('')}</tr></thead>`, '<tbody>'];
   for (const r of t.rows) {
-    const cells = r.cells.map((c, i) => (t.code?.includes(i) ? `<td><code>${htmlEscape(c)}</code></td>` : `<td>${htmlEscape(c)}</td>`));
+    const originCell = r.inheritedFrom !== undefined ? t.head.indexOf('Origin') : -1;
+    const cells = r.cells.map((c, i) =>
+      i === originCell
+        ? `<td><a href="#${htmlEscape(anchor('machine', r.inheritedFrom!))}">${htmlEscape(c)}</a></td>`
+        : t.code?.includes(i)
+          ? `<td><code>${htmlEscape(c)}</code></td>`
+          : `<td>${htmlEscape(c)}</td>`,
+    );
     if (t.head.length > r.cells.length) cells.push(`<td>${htmlRefs(r.refs)}</td>`);
     out.push(`<tr>${cells.join('')}</tr>`);
   }

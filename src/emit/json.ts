@@ -11,6 +11,7 @@ import {
   type DocCompatProp,
   type DocMachineType,
   type DocProvenance,
+  type DocRule,
   type DocRuleSet,
   type DocToleranceCall,
 } from '../contract/build-document.js';
@@ -41,24 +42,46 @@ function cpu(c: RuleSet['allowedCpus'][number]): DocAllowedCpu {
   };
 }
 
-function ruleSet(s: RuleSet): DocRuleSet {
-  return {
-    hidden: s.hidden.map((h) => ({ ...prov(h), id: idHex16(h.id), name: h.name ?? null })),
-    tolerated: s.tolerated.map((t) => ({
-      ...prov(t),
-      id: idHex16(t.id),
-      name: t.name ?? null,
-      kind: t.kind,
-      mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
-      value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
-    })),
-    properties: s.properties.map((p) => ({ ...prov(p), driver: p.driver, property: p.property, value: p.value })),
-    allowedCpus: s.allowedCpus.map(cpu),
-    requiresKernel: s.requiresKernel ? { ...prov(s.requiresKernel), version: s.requiresKernel.version } : null,
-  };
+/**
+ * The rules table: each model entry gets an index the first time a rule set
+ * names it (an effective set holds the very entries of the own sets it merges,
+ * so an inherited rule is written once).
+ */
+class RuleTable {
+  readonly rules: DocRule[] = [];
+  private readonly index = new Map<object, number>();
+  private add(entry: object, make: () => DocRule): number {
+    let i = this.index.get(entry);
+    if (i === undefined) {
+      i = this.rules.length;
+      this.rules.push(make());
+      this.index.set(entry, i);
+    }
+    return i;
+  }
+  set(s: RuleSet): DocRuleSet {
+    return {
+      hidden: s.hidden.map((h) => this.add(h, () => ({ rule: 'hide', ...prov(h), id: idHex16(h.id), name: h.name ?? null }))),
+      tolerated: s.tolerated.map((t) =>
+        this.add(t, () => ({
+          rule: 'tolerate',
+          ...prov(t),
+          id: idHex16(t.id),
+          name: t.name ?? null,
+          kind: t.kind,
+          mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
+          value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
+        })),
+      ),
+      properties: s.properties.map((p) => this.add(p, () => ({ rule: 'set', ...prov(p), driver: p.driver, property: p.property, value: p.value }))),
+      allowedCpus: s.allowedCpus.map((c) => this.add(c, () => ({ rule: 'allow', ...cpu(c) }))),
+      requiresKernel: s.requiresKernel ? this.add(s.requiresKernel, () => ({ rule: 'requires', ...prov(s.requiresKernel!), version: s.requiresKernel!.version })) : null,
+    };
+  }
 }
 
 export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
+  const table = new RuleTable();
   const machineTypes: DocMachineType[] = model.machines.map((m) => {
     const applied = applyPlan(plan, m.name);
     const compatProps: DocCompatProp[] = applied.props.map((p) => ({ 'qom-type': p.driver, property: p.property, value: p.value }));
@@ -75,8 +98,8 @@ export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
       chain: [...m.chain],
       target: m.target,
       source: { file: m.source.file, line: m.source.line, column: m.source.column },
-      own: ruleSet(m.own),
-      effective: ruleSet(m.effective),
+      own: table.set(m.own),
+      effective: table.set(m.effective),
       compatProps,
       tolerances,
     };
@@ -86,6 +109,7 @@ export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
     version: BUILD_DOCUMENT_VERSION,
     generator: { name: 'mtc', version: VERSION },
     sources: model.files.map((f) => ({ path: f.path, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    rules: table.rules,
     machineTypes,
   };
 }

@@ -7,6 +7,7 @@ import { compareVersions } from '../syntax/literals.js';
 import type { Project } from './load.js';
 import { computeChains, type Chains } from './chain.js';
 import type * as M from './model.js';
+import { CpuEntry, HiddenEntry, KernelEntry, mergeChain, mergeOverParent, Prov, PropertyEntry, RuleSetImpl, RuleSource, ToleratedEntry } from './entries.js';
 
 /**
  * AST → resolved model: registers resolved through the catalog, machine types
@@ -57,7 +58,8 @@ function literalText(v: A.Identifier | A.StringLiteral | A.NumberLiteral): strin
   return v.kind === 'Identifier' ? v.name : v.kind === 'StringLiteral' ? v.value : v.text;
 }
 
-function provenance(rule: A.Rule, origin: string, file: string): M.Provenance {
+/** A rule's provenance, computed once and shared by the entries it makes. */
+function provenance(rule: A.Rule, origin: string, file: string): Prov {
   let reason: string | undefined;
   const refs: M.Reference[] = [];
   for (const a of rule.attributes) {
@@ -80,14 +82,7 @@ function provenance(rule: A.Rule, origin: string, file: string): M.Provenance {
           ...(range.to?.parts.length ? { to: range.to.text } : {}),
         }
       : undefined;
-  return {
-    origin,
-    ...(reason !== undefined ? { reason } : {}),
-    refs,
-    ...(kernels ? { kernels } : {}),
-    source: { file, line: rule.span.start.line, column: rule.span.start.column },
-    span: rule.span,
-  };
+  return new Prov(origin, reason, refs, kernels, new RuleSource(file, rule.span), rule.span);
 }
 
 /** Resolves one register reference; reports what cannot be resolved. */
@@ -148,21 +143,6 @@ function resolveRegister(
   }
 }
 
-function idOrder<T extends { id: bigint }>(a: T, b: T): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function cpuKey(c: M.AllowedCpu): string {
-  return `${c.midr}/${c.revidr ?? '-'}/${c.aidr ?? '-'}`;
-}
-
-function cpuOrder(a: M.AllowedCpu, b: M.AllowedCpu): number {
-  const ka = [a.midr, a.revidr ?? -1n, a.aidr ?? -1n];
-  const kb = [b.midr, b.revidr ?? -1n, b.aidr ?? -1n];
-  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-  return 0;
-}
-
 function ownRules(machine: A.Machine, origin: string, file: string, catalog: Catalog, report: (d: Diagnostic) => void): M.RuleSet {
   const hidden: M.HiddenRegister[] = [];
   const tolerated: M.ToleratedRegister[] = [];
@@ -175,7 +155,7 @@ function ownRules(machine: A.Machine, origin: string, file: string, catalog: Cat
       case 'Hide':
         for (const r of rule.registers) {
           const reg = resolveRegister(r, catalog, file, report);
-          if (reg) hidden.push({ ...prov, ...reg, refSpan: r.span });
+          if (reg) hidden.push(new HiddenEntry(prov, reg.id, reg.name, r.span));
         }
         break;
       case 'Tolerate': {
@@ -185,71 +165,40 @@ function ownRules(machine: A.Machine, origin: string, file: string, catalog: Cat
           if (!reg) continue;
           if (test) {
             if (test.mask?.value === undefined || test.value?.value === undefined) continue;
-            tolerated.push({ ...prov, ...reg, refSpan: r.span, kind: 'source-value', mask: test.mask.value, value: test.value.value });
-          } else tolerated.push({ ...prov, ...reg, refSpan: r.span, kind: 'one-end' });
+            tolerated.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'source-value', test.mask.value, test.value.value));
+          } else tolerated.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'one-end', undefined, undefined));
         }
         break;
       }
       case 'SetProperty':
         if (rule.driver && rule.property && rule.value)
-          properties.push({ ...prov, driver: rule.driver, property: rule.property, value: literalText(rule.value) });
+          properties.push(new PropertyEntry(prov, rule.driver, rule.property, literalText(rule.value)));
         break;
       case 'Allow':
-        if (rule.midr?.value !== undefined)
-          allowedCpus.push({
-            ...prov,
-            midr: rule.midr.value,
-            ...(rule.revidr?.value !== undefined ? { revidr: rule.revidr.value } : {}),
-            ...(rule.aidr?.value !== undefined ? { aidr: rule.aidr.value } : {}),
-          });
+        if (rule.midr?.value !== undefined) allowedCpus.push(new CpuEntry(prov, rule.midr.value, rule.revidr?.value, rule.aidr?.value));
         break;
       case 'Requires':
-        if (rule.version?.parts.length && !requiresKernel) requiresKernel = { ...prov, version: rule.version.text };
+        if (rule.version?.parts.length && !requiresKernel) requiresKernel = new KernelEntry(prov, rule.version.text);
         break;
     }
   }
-  return { hidden, tolerated, properties, allowedCpus, ...(requiresKernel ? { requiresKernel } : {}) };
+  return new RuleSetImpl(hidden, tolerated, properties, allowedCpus, requiresKernel);
 }
 
-/**
- * Merges own rule sets in application order (newest machine type first, this
- * one last). `hide`, `tolerate` and `set` are compat entries and flow down the
- * chain as in QEMU. `allow` and `requires` describe the hosts of one machine
- * type and are not inherited: they are taken from the last set (this machine
- * type) only.
- */
-export function mergeChain(sets: readonly M.RuleSet[]): M.RuleSet {
-  const hidden = new Map<bigint, M.HiddenRegister>();
-  const tolerated = new Map<bigint, M.ToleratedRegister>();
-  const properties = new Map<string, M.PropertySetting>();
-  for (const s of sets) {
-    for (const h of s.hidden) if (!hidden.has(h.id)) hidden.set(h.id, h);
-    for (const t of s.tolerated) {
-      const prev = tolerated.get(t.id);
-      // Same tolerance again: keep where it was introduced. A different one: the later (older machine type) wins.
-      if (!prev || prev.kind !== t.kind || prev.mask !== t.mask || prev.value !== t.value) tolerated.set(t.id, t);
-    }
-    for (const p of s.properties) properties.set(`${p.driver}\u0000${p.property}`, p);
-  }
-  const self = sets[sets.length - 1];
-  const cpus = new Map<string, M.AllowedCpu>();
-  for (const c of self?.allowedCpus ?? []) if (!cpus.has(cpuKey(c))) cpus.set(cpuKey(c), c);
-  return {
-    hidden: [...hidden.values()].sort(idOrder),
-    tolerated: [...tolerated.values()].sort(idOrder),
-    properties: [...properties.values()].sort((a, b) =>
-      a.driver !== b.driver ? (a.driver < b.driver ? -1 : 1) : a.property < b.property ? -1 : a.property > b.property ? 1 : 0,
-    ),
-    allowedCpus: [...cpus.values()].sort(cpuOrder),
-    ...(self?.requiresKernel ? { requiresKernel: self.requiresKernel } : {}),
-  };
-}
+export { mergeChain } from './entries.js';
 
 /** The guest architecture of a machine family, from QEMU's family names. */
 export function familyArch(family: string): 'aarch64' | 'x86_64' | undefined {
   if (/^(virt|sbsa-ref)(-|$)/.test(family) || family === 'virt') return 'aarch64';
   if (/^(pc|pc-q35|pc-i440fx|q35|microvm|isapc|xenfv)(-|$)/.test(family)) return 'x86_64';
   return undefined;
+}
+
+/** Whether `tail` is `chain` without its first entry. */
+function isTail(chain: readonly string[], tail: readonly string[]): boolean {
+  if (tail.length !== chain.length - 1) return false;
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== chain[i + 1]) return false;
+  return true;
 }
 
 function fileTarget(file: A.File, fallback: M.CTarget): M.CTarget {
@@ -273,23 +222,39 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     if (!own.has(d.name)) own.set(d.name, set);
   }
 
+  // Effective sets, parent first: each is its parent's plus its own (the parent's chain is this chain
+  // without its first entry). Chains cut at a cycle or at the length limit are merged in full.
+  const effective = new Map<string, M.RuleSet>();
+  const declared = [...chains.machines.values()];
+  const chainOf = (name: string) => chains.chain.get(name) ?? [name];
+  const byLength = declared.map((d, i) => i).sort((a, b) => chainOf(declared[a].name).length - chainOf(declared[b].name).length || a - b);
+  for (const i of byLength) {
+    const d = declared[i];
+    const chain = chainOf(d.name);
+    const parentChain = chain.length > 1 ? chains.chain.get(chain[1]) : undefined;
+    const parentEffective = parentChain && isTail(chain, parentChain) ? effective.get(chain[1]) : undefined;
+    if (chain.length === 1) effective.set(d.name, mergeOverParent(undefined, own.get(d.name)!));
+    else if (parentEffective) effective.set(d.name, mergeOverParent(parentEffective, own.get(d.name)!));
+    else effective.set(d.name, mergeChain([...chain].reverse().map((n) => own.get(n)!)));
+  }
+
   const machines: M.MachineType[] = [];
-  for (const d of chains.machines.values()) {
-    const chain = chains.chain.get(d.name) ?? [d.name];
+  for (const d of declared) {
+    const chain = chainOf(d.name);
     const parent = chains.parent.get(d.name);
-    const ordered = [...chain].reverse().map((n) => own.get(n)!);
+    const arch = familyArch(d.family);
     machines.push({
       name: d.name,
       family: d.family,
-      ...(familyArch(d.family) ? { arch: familyArch(d.family) } : {}),
+      ...(arch ? { arch } : {}),
       ...(d.version ? { version: d.version } : {}),
       ...(parent ? { inherits: parent.name } : {}),
       inheritsExplicit: parent?.explicit ?? false,
       chain,
       target: targets.get(d.file) ?? 'x-mig',
-      source: { file: d.file, line: d.node.span.start.line, column: d.node.span.start.column },
+      source: new RuleSource(d.file, d.node.span),
       own: own.get(d.name)!,
-      effective: mergeChain(ordered),
+      effective: effective.get(d.name)!,
     });
   }
   machines.sort((a, b) => {

@@ -33,7 +33,7 @@ export const reviewConfigSchema = {
     "families": {
       "description": "Per machine family: the preset that names its machine types and C functions (`upstream`: virt, pc-q35, pc-i440fx; `rhel`: virt-rhel), and the QEMU versions its rules are for (`>=11.1`); with another QEMU the family is left out, with a note.",
       "type": "object",
-      "maxProperties": 100,
+      "maxProperties": 5000,
       "propertyNames": { "pattern": "^[a-z][a-z0-9._-]{0,63}$" },
       "additionalProperties": {
         "type": "object",

@@ -1,17 +1,17 @@
 /**
  * The review configuration of a rule tree (`rules/mtc.yaml` or `mtc.yaml`):
  * released machine types, waivers, host profiles. Read through the tree's
- * FileSystem (a git revision or a directory), validated with ajv against
- * config-schema.ts, errors located at the YAML node.
+ * FileSystem (a git revision or a directory), validated with the ajv
+ * standalone validator of config-schema.ts (schema/review-config.schema.json), errors located at the YAML node.
  */
 import * as nodePath from 'node:path';
-import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileSystem } from '../resolve/load.js';
 import { ReadError } from '../util/read-file.js';
 import { parseYamlText, schemaDiagnostics, type CompiledValidator } from '../catalog/yaml-file.js';
 import { reviewCodes, ruleByIdOrName } from './codes.js';
-import { reviewConfigSchema } from './config-schema.js';
+// Compiled at build time from schema/review-config.schema.json (scripts/gen-validators.mjs): start-up compiles no schema.
+import { validateReviewConfig } from './generated/config-validator.js';
 
 export interface Waiver {
   /** Rule code, `MTC5001`. */
@@ -43,13 +43,8 @@ export const emptyConfig: ReviewConfig = { released: [], hosts: [], waivers: [] 
 export const CONFIG_NAME = 'mtc.yaml';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-let validator: CompiledValidator | undefined;
 function validate(): CompiledValidator {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    validator = ajv.compile(reviewConfigSchema) as unknown as CompiledValidator;
-  }
-  return validator;
+  return validateReviewConfig as unknown as CompiledValidator;
 }
 
 /** `*` matches any run of characters; everything else literally (a linear matcher, never a regular expression). */

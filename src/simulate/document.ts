@@ -1,12 +1,21 @@
 /**
  * Reads the build document (src/contract/build-document.ts) into machine
- * models. Only `effective` of each machine type is used.
+ * models. Only `effective` of each machine type is used, its indexes looked up
+ * in the document's `rules`.
  */
 import { jsonErrorWhere, readRegularText } from '../util/read-file.js';
 import { BUILD_DOCUMENT_FORMAT, BUILD_DOCUMENT_VERSION, type BuildDocument, type DocMachineType } from '../contract/build-document.js';
 import type { MachineModel } from './types.js';
 
-export class DocumentError extends Error {}
+export class DocumentError extends Error {
+  constructor(
+    message: string,
+    /** What to do about it, when there is more to say than the message. */
+    readonly help?: string,
+  ) {
+    super(message);
+  }
+}
 
 const HEX64 = /^0x[0-9a-fA-F]{1,16}$/;
 
@@ -24,29 +33,40 @@ function arr(v: unknown, where: string): unknown[] {
   return v;
 }
 
-export function machineFromDoc(mt: DocMachineType): MachineModel {
+type Rules = readonly unknown[];
+
+/** The rule at an index of a rule set, checked to be of the expected kind. */
+function ruleAt(rules: Rules, ref: unknown, kind: string, where: string): Record<string, unknown> {
+  if (typeof ref !== 'number' || !Number.isInteger(ref) || ref < 0 || ref >= rules.length)
+    throw new DocumentError(`${where}: expected an index into \`rules\` (0 to ${rules.length - 1}), got ${JSON.stringify(ref)}`);
+  const r = rules[ref];
+  if (!isObj(r) || r.rule !== kind) throw new DocumentError(`${where}: rules[${ref}] is not a \`${kind}\` rule`);
+  return r;
+}
+
+export function machineFromDoc(mt: DocMachineType, rules: Rules): MachineModel {
   const where = `machine type ${JSON.stringify(mt.name)}`;
   const e = mt.effective as unknown;
   if (!isObj(e)) throw new DocumentError(`${where}: missing \`effective\``);
   const names = new Map<bigint, string>();
-  const hidden = arr(e.hidden, `${where}.effective.hidden`).map((h, i) => {
-    if (!isObj(h)) throw new DocumentError(`${where}.effective.hidden[${i}]: expected an object`);
+  const hidden = arr(e.hidden, `${where}.effective.hidden`).map((ref, i) => {
+    const h = ruleAt(rules, ref, 'hide', `${where}.effective.hidden[${i}]`);
     const id = hex(h.id, `${where}.effective.hidden[${i}].id`);
     if (typeof h.name === 'string') names.set(id, h.name);
     return id;
   });
-  const tolerated = arr(e.tolerated, `${where}.effective.tolerated`).map((t, i) => {
+  const tolerated = arr(e.tolerated, `${where}.effective.tolerated`).map((ref, i) => {
     const w = `${where}.effective.tolerated[${i}]`;
-    if (!isObj(t)) throw new DocumentError(`${w}: expected an object`);
+    const t = ruleAt(rules, ref, 'tolerate', w);
     const id = hex(t.id, `${w}.id`);
     if (typeof t.name === 'string') names.set(id, t.name);
     if (t.kind === 'one-end') return { id, kind: 'one-end' as const, mask: 0n, value: 0n };
     if (t.kind === 'source-value') return { id, kind: 'source-value' as const, mask: hex(t.mask, `${w}.mask`), value: hex(t.value, `${w}.value`) };
     throw new DocumentError(`${w}.kind: expected 'one-end' or 'source-value', got ${JSON.stringify(t.kind)}`);
   });
-  const allowedCpus = arr(e.allowedCpus, `${where}.effective.allowedCpus`).map((c, i) => {
+  const allowedCpus = arr(e.allowedCpus, `${where}.effective.allowedCpus`).map((ref, i) => {
     const w = `${where}.effective.allowedCpus[${i}]`;
-    if (!isObj(c)) throw new DocumentError(`${w}: expected an object`);
+    const c = ruleAt(rules, ref, 'allow', w);
     return {
       midr: hex(c.midr, `${w}.midr`),
       revidr: c.revidr === null || c.revidr === undefined ? null : hex(c.revidr, `${w}.revidr`),
@@ -55,9 +75,9 @@ export function machineFromDoc(mt: DocMachineType): MachineModel {
   });
   let requiresKernel: string | null = null;
   if (e.requiresKernel !== null && e.requiresKernel !== undefined) {
-    if (!isObj(e.requiresKernel) || typeof e.requiresKernel.version !== 'string')
-      throw new DocumentError(`${where}.effective.requiresKernel: expected { version }`);
-    requiresKernel = e.requiresKernel.version;
+    const k = ruleAt(rules, e.requiresKernel, 'requires', `${where}.effective.requiresKernel`);
+    if (typeof k.version !== 'string') throw new DocumentError(`${where}.effective.requiresKernel: expected { version }`);
+    requiresKernel = k.version;
   }
   return { name: mt.name, arch: mt.arch ?? null, target: mt.target === 'tolerances' ? 'tolerances' : 'x-mig', hidden, tolerated, allowedCpus, requiresKernel, names };
 }
@@ -66,11 +86,17 @@ export function machineFromDoc(mt: DocMachineType): MachineModel {
 export function machinesFromDocument(doc: unknown): MachineModel[] {
   if (!isObj(doc)) throw new DocumentError('not a JSON object');
   if (doc.format !== BUILD_DOCUMENT_FORMAT) throw new DocumentError(`format is ${JSON.stringify(doc.format)}, expected "${BUILD_DOCUMENT_FORMAT}"`);
-  if (doc.version !== BUILD_DOCUMENT_VERSION) throw new DocumentError(`version ${JSON.stringify(doc.version)} is not supported (expected ${BUILD_DOCUMENT_VERSION})`);
+  if (typeof doc.version === 'number' && doc.version < BUILD_DOCUMENT_VERSION)
+    throw new DocumentError(
+      `version ${doc.version} was written by an older mtc; this mtc reads version ${BUILD_DOCUMENT_VERSION} (the compact form: every rule once, in \`rules\`)`,
+      'rebuild it with this mtc: `mtc build` (or `npm start`), then run the command again',
+    );
+  if (doc.version !== BUILD_DOCUMENT_VERSION) throw new DocumentError(`version ${JSON.stringify(doc.version)} is not supported (expected ${BUILD_DOCUMENT_VERSION})`, 'use the mtc that wrote it, or rebuild it with this one');
+  const rules = arr(doc.rules, 'rules');
   const mts = arr(doc.machineTypes, 'machineTypes');
   return mts.map((mt, i) => {
     if (!isObj(mt) || typeof mt.name !== 'string') throw new DocumentError(`machineTypes[${i}]: expected an object with a name`);
-    return machineFromDoc(mt as unknown as DocMachineType);
+    return machineFromDoc(mt as unknown as DocMachineType, rules);
   });
 }
 

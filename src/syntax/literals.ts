@@ -9,26 +9,27 @@ export interface ParsedNumber {
 
 /** Decimal or `0x` hex, `_` allowed between digits, at most 64 bits. */
 export function parseNumberText(text: string): ParsedNumber {
-  const shown = text.length > 40 ? text.slice(0, 37) + '...' : text;
+  // The message text is built only for a bad number.
+  const shown = () => (text.length > 40 ? text.slice(0, 37) + '...' : text);
   let digits: string;
   let radix: 10 | 16;
-  if (/^0[xX]/.test(text)) {
+  if (text.length > 1 && text.charCodeAt(0) === 48 /* 0 */ && (text.charCodeAt(1) | 0x20) === 120 /* x */) {
     digits = text.slice(2);
     radix = 16;
     if (!/^[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/.test(digits))
-      return { value: undefined, error: `\`${shown}\` is not a hexadecimal number` };
+      return { value: undefined, error: `\`${shown()}\` is not a hexadecimal number` };
   } else {
     digits = text;
     radix = 10;
     if (!/^[0-9]+(?:_[0-9]+)*$/.test(digits)) {
-      if (/^[0-9]+(?:\.[0-9]+)+$/.test(text)) return { value: undefined, error: `\`${shown}\` is a version, not a number` };
-      return { value: undefined, error: `\`${shown}\` is not a number` };
+      if (/^[0-9]+(?:\.[0-9]+)+$/.test(text)) return { value: undefined, error: `\`${shown()}\` is a version, not a number` };
+      return { value: undefined, error: `\`${shown()}\` is not a number` };
     }
   }
-  const clean = digits.replace(/_/g, '');
-  if (clean.length > 40) return { value: undefined, error: `\`${shown}\` does not fit in 64 bits` };
+  const clean = digits.includes('_') ? digits.replace(/_/g, '') : digits;
+  if (clean.length > 40) return { value: undefined, error: `\`${shown()}\` does not fit in 64 bits` };
   const value = radix === 16 ? BigInt('0x' + clean) : BigInt(clean);
-  if (value > MAX_U64) return { value: undefined, error: `\`${shown}\` does not fit in 64 bits` };
+  if (value > MAX_U64) return { value: undefined, error: `\`${shown()}\` does not fit in 64 bits` };
   return { value };
 }
 

@@ -57,6 +57,11 @@ describe('docs/index.html in headless Chromium', () => {
     expect(cells[headers.indexOf('6.12')]).toBe('');
     expect(text).toContain('Neoverse N1 (0xd0c) r3p1, Ampere Altra / Altra Max');
     expect(text).toContain('AmpereOne (0xac3)');
+    // An inherited rule links to the section of the machine type that declares it (its reason is there, once).
+    const inherited = page.locator('#machine-virt-9\\.2 a[href="#machine-virt-10\\.1"]').first();
+    expect(await inherited.innerText()).toBe('inherited from virt-10.1');
+    await inherited.click();
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('#machine-virt-10.1');
     // Styled (inline CSS applied) and self-contained.
     const bg = await page.locator('header').evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
     expect(bg).toBe('rgb(29, 42, 58)');

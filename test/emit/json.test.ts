@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../src/emit/build.js';
 import { generateProject, generateShipped, modelOf, PROJECTS, repoRoot, tempProject } from './helpers.js';
-import type { BuildDocument } from '../../src/contract/build-document.js';
+import { expandRuleSet, type BuildDocument } from '../../src/contract/build-document.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema/build.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -28,9 +28,13 @@ describe('build document', () => {
     bad.machineTypes[0].compatProps.push({ 'qom-type': 'arm-cpu', property: 'x' });
     expect(valid(bad).length).toBeGreaterThan(0);
     const bad2 = structuredClone(xmig) as any;
-    bad2.machineTypes.find((m: any) => m.effective.hidden.length).effective.hidden[0].id = '0x6030';
+    bad2.rules[bad2.machineTypes.find((m: any) => m.effective.hidden.length).effective.hidden[0]].id = '0x6030';
     expect(valid(bad2).length).toBeGreaterThan(0);
-    expect(valid({ ...doc, version: 2 }).length).toBeGreaterThan(0);
+    // Version 1 (every inherited rule repeated) is not this schema's.
+    expect(valid({ ...doc, version: 1 }).length).toBeGreaterThan(0);
+    const bad3 = structuredClone(doc) as any;
+    bad3.machineTypes[0].effective.hidden.push(-1);
+    expect(valid(bad3).length).toBeGreaterThan(0);
   });
 
   test('compat properties in query-machines shape, merged and in application order', () => {
@@ -56,12 +60,20 @@ describe('build document', () => {
     expect(v.compatProps).toEqual([]);
     expect(doc.machineTypes.find((x) => x.name === 'virt-11.1')!.tolerances).toEqual([]);
     const latest = doc.machineTypes.find((x) => x.name === 'virt-rhel10.1.0')!;
-    expect(latest.effective.allowedCpus.map((c) => [c.midr, c.implementer, c.part])).toEqual([
+    expect(expandRuleSet(doc, latest.effective).allowedCpus.map((c) => [c.midr, c.implementer, c.part])).toEqual([
       ['0x413fd0c1', 'Arm', 'Neoverse N1'],
       ['0xc00fac31', 'Ampere', 'AmpereOne'],
     ]);
-    expect(latest.effective.requiresKernel?.version).toBe('6.15');
+    expect(expandRuleSet(doc, latest.effective).requiresKernel?.version).toBe('6.15');
     expect(doc.sources.map((s) => s.path)).toEqual(['rules/virt-rhel.mtc', 'rules/virt.mtc']);
+  });
+
+  test('every rule is written once: an inherited rule is the index of the newer machine type\'s rule', () => {
+    const newer = xmig.machineTypes.find((x) => x.name === 'virt-10.2')!;
+    const older = xmig.machineTypes.find((x) => x.name === 'virt-10.1')!;
+    expect(older.effective.tolerated).toEqual(expect.arrayContaining([...newer.own.tolerated]));
+    const used = new Set(xmig.machineTypes.flatMap((m) => [...m.own.hidden, ...m.own.tolerated, ...m.own.properties, ...m.own.allowedCpus, ...(m.own.requiresKernel === null ? [] : [m.own.requiresKernel])]));
+    expect(used.size).toBe(xmig.rules.length);
   });
 
   test('documents with hostile text validate too', () => {
@@ -71,6 +83,6 @@ describe('build document', () => {
     const root = tempProject({ 'rules/r.mtc': text });
     const d = JSON.parse(generate(modelOf(['rules'], root)).files.get('mtc-build.json')!);
     expect(valid(d)).toEqual([]);
-    expect(d.machineTypes[1].effective.hidden[0].reason).toBe('*/ "\\ \u0000 \u202e <script>');
+    expect(d.rules[d.machineTypes[1].effective.hidden[0]].reason).toBe('*/ "\\ \u0000 \u202e <script>');
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -64,6 +64,14 @@ describe('mtc simulate: policies and exit codes', () => {
     expect(mt.code).toBe(2);
     expect(mt.stderr).toContain('MTC4003');
     expect((await cli(['simulate', '--build', fixtureDir + 'nope.json'])).stderr).toContain('MTC4001');
+    // A document of the first format (every inherited rule repeated) is refused at the file, saying to rebuild.
+    const v1 = join(mkdtempSync(join(tmpdir(), 'mtc-v1-')), 'mtc-build.json');
+    writeFileSync(v1, JSON.stringify({ format: 'mtc-build', version: 1, generator: { name: 'mtc', version: '0.1.0' }, sources: [], machineTypes: [] }));
+    const old = await cli(['simulate', '--build', v1]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('error[MTC4001]: build document: version 1 was written by an older mtc; this mtc reads version 2');
+    expect(old.stderr).toContain(`--> ${v1}`);
+    expect(old.stderr).toContain('= help: rebuild it with this mtc: `mtc build`');
     expect((await cli(['simulate', '--build', seedsBuild, '--format', 'pdf'])).code).toBe(2);
     const rv = await cli(['simulate', '--build', seedsBuild, '--reg-value', 'NOPE=1']);
     expect(rv.code).toBe(2);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { loadCatalog } from '../../catalog/index.js';
-import { compile } from '../../compile.js';
+import { compile, withoutSyntaxTrees } from '../../compile.js';
 import { checkOutputDir, generate, writeOutputs } from '../../emit/build.js';
 import { PATCH_FILE, parseSignOff } from '../../emit/qemu-tree.js';
 import { TreeError, TreeFiles } from '../../qemu/tree-files.js';
@@ -53,7 +53,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     if (signoff && opts.qemuTree === undefined) throw new UsageError('--signoff needs --qemu-tree (it signs the patch for that tree)');
     const inputs = await ruleInputs(paths, opts, limits);
     const qemu = checkExtras(inputs.paths, { ...opts, root: inputs.root });
-    const result = compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras });
+    const result = withoutSyntaxTrees(compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras }));
     const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {

@@ -160,6 +160,9 @@ function prepare(opts: SimulateCliOptions, env: RunEnv = {}): Prepared {
   try {
     machines = readBuildDocument(buildFile);
   } catch (e) {
+    if (e instanceof DocumentError && e.help)
+      // A document of another version: located at the file, with what to do.
+      throw new SimulateFailure([{ code: 'MTC4001', severity: 'error', message: `build document: ${e.message}`, file: buildFile, help: e.help }]);
     if (e instanceof DocumentError)
       throw failure('MTC4001', `build document: ${e.message}`, opts.build ? undefined : 'run `mtc build` first, or pass --build FILE');
     throw e;

@@ -16,6 +16,7 @@ export const repeatedRule: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     for (const m of ctx.model.machines) {
+      // Messages are built only for a repeat; most machine types have none.
       const dup = (what: string, span: Span, first: Span, file: string): Diagnostic => ({
         code: 'MTC1005',
         severity: 'warning',
@@ -26,35 +27,52 @@ export const repeatedRule: ValidationRule = {
         labels: [{ file, span: first, message: 'first written here' }],
         help: 'remove the repeated rule; it has no effect',
       });
-      const seen = new Map<string, Span>();
-      const check = (key: string, what: string, span: Span, file: string) => {
-        const first = seen.get(key);
-        if (first) ctx.report(dup(what, span, first, file));
-        else seen.set(key, span);
-      };
-      for (const h of m.own.hidden) check(`hide ${h.id}`, `hiding \`${h.name ?? idHex(h.id)}\``, h.refSpan, h.source.file);
-      for (const t of m.own.tolerated)
-        check(`tolerate ${t.id}`, `tolerating \`${t.name ?? idHex(t.id)}\``, t.refSpan, t.source.file);
-      for (const c of m.own.allowedCpus)
-        check(`allow ${c.midr}/${c.revidr}/${c.aidr}`, `allowing CPU 0x${c.midr.toString(16)}`, c.span, c.source.file);
-      const props = new Map<string, { value: string; span: Span }>();
-      for (const p of m.own.properties) {
-        const key = `${p.driver}.${p.property}`;
-        const prev = props.get(key);
-        if (!prev) {
-          props.set(key, { value: p.value, span: p.span });
-          continue;
+      const own = m.own;
+      if (own.hidden.length > 1) {
+        const seen = new Map<bigint, Span>();
+        for (const h of own.hidden) {
+          const first = seen.get(h.id);
+          if (first) ctx.report(dup(`hiding \`${h.name ?? idHex(h.id)}\``, h.refSpan, first, h.source.file));
+          else seen.set(h.id, h.refSpan);
         }
-        ctx.report({
-          code: 'MTC1020',
-          severity: 'error',
-          message: `\`${key}\` is set twice in machine type \`${m.name}\`${prev.value === p.value ? '' : ` (to \`${prev.value}\` and \`${p.value}\`)`}`,
-          file: p.source.file,
-          span: p.span,
-          label: 'set again here',
-          labels: [{ file: p.source.file, span: prev.span, message: 'first set here' }],
-          help: 'keep one `set` per property and machine type',
-        });
+      }
+      if (own.tolerated.length > 1) {
+        const seen = new Map<bigint, Span>();
+        for (const t of own.tolerated) {
+          const first = seen.get(t.id);
+          if (first) ctx.report(dup(`tolerating \`${t.name ?? idHex(t.id)}\``, t.refSpan, first, t.source.file));
+          else seen.set(t.id, t.refSpan);
+        }
+      }
+      if (own.allowedCpus.length > 1) {
+        const seen = new Map<string, Span>();
+        for (const c of own.allowedCpus) {
+          const key = `${c.midr}/${c.revidr}/${c.aidr}`;
+          const first = seen.get(key);
+          if (first) ctx.report(dup(`allowing CPU 0x${c.midr.toString(16)}`, c.span, first, c.source.file));
+          else seen.set(key, c.span);
+        }
+      }
+      if (own.properties.length > 1) {
+        const props = new Map<string, { value: string; span: Span }>();
+        for (const p of own.properties) {
+          const key = `${p.driver}.${p.property}`;
+          const prev = props.get(key);
+          if (!prev) {
+            props.set(key, { value: p.value, span: p.span });
+            continue;
+          }
+          ctx.report({
+            code: 'MTC1020',
+            severity: 'error',
+            message: `\`${key}\` is set twice in machine type \`${m.name}\`${prev.value === p.value ? '' : ` (to \`${prev.value}\` and \`${p.value}\`)`}`,
+            file: p.source.file,
+            span: p.span,
+            label: 'set again here',
+            labels: [{ file: p.source.file, span: prev.span, message: 'first set here' }],
+            help: 'keep one `set` per property and machine type',
+          });
+        }
       }
     }
   },

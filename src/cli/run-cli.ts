@@ -1,0 +1,20 @@
+/**
+ * Runs the CLI as the `mtc` process: the exit code, quiet EPIPE, deferred
+ * signals. Shared by main.ts (run directly) and the code-cached bundle that
+ * the `mtc` launcher loads (scripts/launcher.mjs, see scripts/bundle.mjs).
+ */
+import { main } from './main.js';
+import { deliverDeferredSignals } from '../util/signals.js';
+
+export async function runCli(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`mtc simulate | head -1`, `mtc check -f json | head`) ends the output,
+  // not the command: no stack trace, and the command's own exit code.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+  const code = await main(argv);
+  process.exitCode = code;
+  // A signal that arrived while the output directory was being changed
+  // (src/emit/out-dir.ts defers them) still ends the process, now.
+  await deliverDeferredSignals();
+}

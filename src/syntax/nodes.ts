@@ -1,0 +1,86 @@
+/**
+ * AST leaves built from tokens (identifiers, numbers, versions, strings) and
+ * their spans, with the diagnostics their text can raise. One instance per
+ * parser; `load()` points it at the next file. Spans are offsets only (see
+ * source.ts); a token inserted by recovery gets an empty span where it is missing.
+ */
+import type { IToken } from 'chevrotain';
+import type * as A from './ast.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile, type OffsetSpan } from '../diagnostics/source.js';
+import { tokenEnd } from './spans.js';
+import { parseNumberText, parseVersionText, decodeString } from './literals.js';
+import { badEscape, badNumber, badVersion } from './messages.js';
+
+export class NodeBuilder {
+  src: SourceFile = new SourceFile('', '');
+  /** Diagnostics of the parser's own (beyond Chevrotain's recognition errors). */
+  extra: Diagnostic[] = [];
+
+  constructor(
+    /** End offset of the last consumed token (0 before the first). */
+    readonly prevEnd: () => number,
+  ) {}
+
+  load(src: SourceFile): void {
+    this.src = src;
+    this.extra = [];
+  }
+
+  startOf(tok: IToken): number {
+    if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) return this.prevEnd();
+    return tok.startOffset;
+  }
+
+  /** Chevrotain end offsets are inclusive; this is the one place they become exclusive. */
+  endOf(tok: IToken): number {
+    if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) return this.prevEnd();
+    return tokenEnd(tok);
+  }
+
+  span(start: number, end: number): OffsetSpan {
+    return this.src.span(start, end);
+  }
+
+  /** From the start of one token to the end of another. */
+  between(first: IToken, last: IToken): OffsetSpan {
+    return this.src.span(this.startOf(first), this.endOf(last));
+  }
+
+  ident(tok: IToken): A.Identifier {
+    return { kind: 'Identifier', name: tok.isInsertedInRecovery ? '' : tok.image, span: this.between(tok, tok) };
+  }
+
+  num(tok: IToken): A.NumberLiteral {
+    const span = this.between(tok, tok);
+    if (tok.isInsertedInRecovery) return { kind: 'NumberLiteral', text: '', value: undefined, span };
+    const parsed = parseNumberText(tok.image);
+    if (parsed.error) this.extra.push(badNumber(this.src.path, span, parsed.error));
+    return { kind: 'NumberLiteral', text: tok.image, value: parsed.value, span };
+  }
+
+  version(tok: IToken): A.Version {
+    const span = this.between(tok, tok);
+    if (tok.isInsertedInRecovery) return { kind: 'Version', text: '', parts: [], span };
+    const parts = parseVersionText(tok.image);
+    if (!parts) this.extra.push(badVersion(this.src.path, span, tok.image));
+    return { kind: 'Version', text: tok.image, parts: parts ?? [], span };
+  }
+
+  strings(toks: IToken[]): A.StringLiteral {
+    const span = this.src.span(this.startOf(toks[0]), this.endOf(toks[toks.length - 1]));
+    let value = '';
+    const pieces: string[] = [];
+    for (const tok of toks) {
+      if (tok.isInsertedInRecovery) continue;
+      pieces.push(tok.image);
+      const d = decodeString(tok.image);
+      value += d.value;
+      for (const bad of d.badEscapes) {
+        const at = tok.startOffset + bad.offset;
+        this.extra.push(badEscape(this.src.path, this.src.span(at, at + bad.text.length), bad.text));
+      }
+    }
+    return { kind: 'StringLiteral', value, pieces, span };
+  }
+}
