@@ -8,7 +8,6 @@
  * Exit codes: 0 success (warnings allowed), 1 the input has errors or the
  * checked property fails, 2 usage or internal error.
  */
-import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
@@ -42,8 +41,3 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return exitCode;
 }
-
-// Run when executed directly (dist/cli/main.js), not when imported by tests or by run-cli.ts.
-// No top-level await: the launcher's bundle is a script (see scripts/bundle.mjs).
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${realpathSync(process.argv[1])}`).href;
-if (invokedDirectly) void import('./run-cli.js').then((m) => m.runCli(process.argv.slice(2)));

@@ -1,8 +1,11 @@
 /**
  * Runs the CLI as the `mtc` process: the exit code, quiet EPIPE, deferred
- * signals. Shared by main.ts (run directly) and the code-cached bundle that
- * the `mtc` launcher loads (scripts/launcher.mjs, see scripts/bundle.mjs).
+ * signals. The code-cached bundle that the `mtc` launcher loads
+ * (scripts/launcher.mjs, see scripts/bundle.mjs) calls runCli; run directly
+ * (`node dist/cli/run-cli.js …`), this module runs it itself.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { main } from './main.js';
 import { deliverDeferredSignals } from '../util/signals.js';
 
@@ -18,3 +21,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   // (src/emit/out-dir.ts defers them) still ends the process, now.
   await deliverDeferredSignals();
 }
+
+// Run when executed directly (dist/cli/run-cli.js), not when the launcher loads the bundle or tests import it.
+// No top-level await: the launcher's bundle is a script (see scripts/bundle.mjs).
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) void runCli(process.argv.slice(2));
