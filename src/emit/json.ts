@@ -52,7 +52,14 @@ function ruleSet(s: RuleSet): DocRuleSet {
       mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
       value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
     })),
-    properties: s.properties.map((p) => ({ ...prov(p), driver: p.driver, property: p.property, value: p.value })),
+    properties: s.properties.map((p) => ({
+      ...prov(p),
+      driver: p.driver,
+      property: p.property,
+      value: p.value,
+      ...(p.optional ? { optional: true as const } : {}),
+      ...(p.compatSet !== undefined ? { compatSet: p.compatSet } : {}),
+    })),
     allowedCpus: s.allowedCpus.map(cpu),
     requiresKernel: s.requiresKernel ? { ...prov(s.requiresKernel), version: s.requiresKernel.version } : null,
   };
@@ -79,6 +86,7 @@ export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
       effective: ruleSet(m.effective),
       compatProps,
       tolerances,
+      ...(m.own.uses && m.own.uses.length > 0 ? { uses: m.own.uses.map((u) => u.name) } : {}),
     };
   });
   return {

@@ -6,6 +6,7 @@ import { encodeSysreg, parseGenericSysregName, sysregLimits, type SysregFields }
 import { compareVersions } from '../syntax/literals.js';
 import type { Project } from './load.js';
 import { computeChains, type Chains } from './chain.js';
+import { appliedRules, collectCompatSets, compatSetInfos, setEntries, usesOf } from './compat-sets.js';
 import type * as M from './model.js';
 
 /**
@@ -266,9 +267,14 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
   const targets = new Map<string, M.CTarget>();
   for (const f of project.files) targets.set(f.path, fileTarget(f.ast, options.defaultTarget ?? 'x-mig'));
 
+  // Shared compat sets (issue 15): their entries, and each machine type's `use`s.
+  const compatSets = collectCompatSets(project);
+  const setEntryMap = new Map([...compatSets.sets.values()].map((d) => [d.name, setEntries(d, provenance)]));
   const own = new Map<string, M.RuleSet>();
   for (const d of chains.order) {
-    const set = ownRules(d.node, d.name, d.file, catalog, report);
+    const plain = ownRules(d.node, d.name, d.file, catalog, report);
+    const uses = usesOf(d.node, d.name, d.file, compatSets, provenance, report);
+    const set = uses.length > 0 ? { ...plain, uses } : plain;
     // A duplicate declaration is reported by its rule; its rules are still checked, but only the first one counts.
     if (!own.has(d.name)) own.set(d.name, set);
   }
@@ -277,7 +283,7 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
   for (const d of chains.machines.values()) {
     const chain = chains.chain.get(d.name) ?? [d.name];
     const parent = chains.parent.get(d.name);
-    const ordered = [...chain].reverse().map((n) => own.get(n)!);
+    const ordered = [...chain].reverse().map((n) => appliedRules(own.get(n)!, setEntryMap));
     machines.push({
       name: d.name,
       family: d.family,
@@ -301,7 +307,11 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   });
   return {
-    model: { machines, files: project.files.map((f) => ({ path: f.path, sha256: f.sha256 })) },
+    model: {
+      machines,
+      files: project.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      ...(compatSets.sets.size > 0 ? { compatSets: compatSetInfos(compatSets, setEntryMap, machines) } : {}),
+    },
     chains,
     diagnostics,
   };

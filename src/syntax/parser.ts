@@ -22,18 +22,20 @@ const enum JunkContext {
   Attributes = 2,
 }
 
-const topStarts = new Set<TokenType>([T.Machine, T.Include, T.Target]);
-const bodyStarts = new Set<TokenType>([T.Hide, T.Tolerate, T.Set, T.Allow, T.Requires]);
+const topStarts = new Set<TokenType>([T.Machine, T.Include, T.Target, T.Compat]);
+const bodyStarts = new Set<TokenType>([T.Hide, T.Tolerate, T.Set, T.Allow, T.Requires, T.Use]);
 
 const ruleHelp: Record<string, string> = {
-  file: 'a rule file holds `machine`, `include` and `target` statements',
+  file: 'a rule file holds `machine`, `compat`, `include` and `target` statements',
+  compatSet: 'a shared compat set is written `compat hw_compat_10_1 { set driver.property = value; ... }`',
+  use: 'write `use NAME;` with the name of a `compat` set, for example `use hw_compat_10_1;`',
   machine: 'a machine type is written `machine virt-10.1 [inherits virt-10.2] { ... }` or `machine virt-11.0;`',
   include: 'write `include "other.mtc";`',
   target: 'write `target x-mig;` or `target tolerances;`',
   hide: 'write `hide REGISTER[, REGISTER...] [since VERSION] { reason "..."; }`',
   tolerate:
     'write `tolerate REGISTER[, ...] [when value & MASK == VALUE] [kernel FROM..TO] { reason "..."; }`',
-  set: 'write `set driver.property = value;`, for example `set arm-cpu.pauth = off;`',
+  set: 'write `set driver.property = value [optional];`, for example `set arm-cpu.pauth = off;`',
   allow: 'write `allow cpu MIDR [revidr VALUE] [aidr VALUE];`, for example `allow cpu 0x413fd0c1;`',
   requires: 'write `requires kernel VERSION;`, for example `requires kernel 5.19;`',
   kernelRange: 'write `since 6.15`, `kernel 6.5..6.12`, `kernel 6.5..` or `kernel ..6.12`',
@@ -242,9 +244,9 @@ class MtcParser extends EmbeddedActionsParser {
     const starts = ctx === JunkContext.Top ? topStarts : ctx === JunkContext.Body ? bodyStarts : new Set<TokenType>();
     const expected =
       ctx === JunkContext.Top
-        ? '`machine`, `include` or `target`'
+        ? '`machine`, `compat`, `include` or `target`'
         : ctx === JunkContext.Body
-          ? 'a rule (`hide`, `tolerate`, `set`, `allow` or `requires`)'
+          ? 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)'
           : 'an attribute (`reason` or `ref`)';
     const start = this.startOf(first);
     let end = this.endOf(first);
@@ -281,8 +283,8 @@ class MtcParser extends EmbeddedActionsParser {
         ctx === JunkContext.Top
           ? ruleHelp.file
           : ctx === JunkContext.Body
-            ? suggestKeyword(first.image, ['hide', 'tolerate', 'set', 'allow', 'requires']) ??
-              'rules inside a machine type start with `hide`, `tolerate`, `set`, `allow` or `requires`'
+            ? suggestKeyword(first.image, ['hide', 'tolerate', 'set', 'use', 'allow', 'requires']) ??
+              'rules inside a machine type start with `hide`, `tolerate`, `set`, `use`, `allow` or `requires`'
             : ruleHelp.attribute,
     });
   }
@@ -302,6 +304,7 @@ class MtcParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.machine) },
           { ALT: () => this.SUBRULE(this.include) },
           { ALT: () => this.SUBRULE(this.target) },
+          { ALT: () => this.SUBRULE(this.compatSet) },
           {
             ALT: () => {
               this.SUBRULE(this.junk, { ARGS: [JunkContext.Top] });
@@ -310,7 +313,7 @@ class MtcParser extends EmbeddedActionsParser {
             IGNORE_AMBIGUITIES: true,
           },
         ],
-        ERR_MSG: '`machine`, `include` or `target`',
+        ERR_MSG: '`machine`, `compat`, `include` or `target`',
       });
       this.ACTION(() => {
         if (s) statements.push(s);
@@ -373,6 +376,7 @@ class MtcParser extends EmbeddedActionsParser {
                     { ALT: () => this.SUBRULE(this.set) },
                     { ALT: () => this.SUBRULE(this.allow) },
                     { ALT: () => this.SUBRULE(this.requires) },
+                    { ALT: () => this.SUBRULE(this.use) },
                     {
                       ALT: () => {
                         this.SUBRULE2(this.junk, { ARGS: [JunkContext.Body] });
@@ -381,7 +385,7 @@ class MtcParser extends EmbeddedActionsParser {
                       IGNORE_AMBIGUITIES: true,
                     },
                   ],
-                  ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `allow` or `requires`)',
+                  ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)',
                 });
                 this.ACTION(() => {
                   if (st) body.push(st);
@@ -464,8 +468,14 @@ class MtcParser extends EmbeddedActionsParser {
         { ALT: () => this.ident(this.CONSUME2(T.Ident)) },
         { ALT: () => this.SUBRULE(this.stringLit) },
         { ALT: () => this.num(this.CONSUME(T.NumberTok)) },
+        // Shared compat sets (issue 15): `optional` is a keyword, and still a valid value word.
+        { ALT: () => this.ident(this.CONSUME2(T.Optional)) },
       ],
       ERR_MSG: 'a property value (a word, a number or a string)',
+    });
+    let optional: IToken | undefined;
+    this.OPTION(() => {
+      optional = this.CONSUME(T.Optional);
     });
     const clauses = this.SUBRULE(this.clauses);
     const tail = this.SUBRULE(this.ruleTail);
@@ -479,6 +489,7 @@ class MtcParser extends EmbeddedActionsParser {
         driver: t && dot > 0 ? t.name.slice(0, dot) : undefined,
         property: t && dot > 0 ? t.name.slice(dot + 1) : undefined,
         value,
+        ...(optional && !optional.isInsertedInRecovery ? { optional: this.ident(optional) } : {}),
         range: this.pickRange(clauses),
         attributes: tail?.attributes ?? [],
         span: this.span(this.startOf(kw), tail?.end ?? this.prevEnd()),
@@ -762,6 +773,71 @@ class MtcParser extends EmbeddedActionsParser {
       ERR_MSG: 'string',
     });
     return this.ACTION(() => this.strings(toks));
+  });
+
+  // ---- shared compat sets (issue 15) --------------------------------------
+
+  /** `compat NAME { set ...; }`: its body takes the rules a machine body takes; validation keeps only `set`. */
+  private compatSet = this.RULE('compatSet', (): A.CompatSet => {
+    const kw = this.CONSUME(T.Compat);
+    const name = this.CONSUME(T.Ident);
+    const body: A.MachineStatement[] = [];
+    let endTok: IToken | undefined;
+    this.CONSUME(T.LCurly);
+    this.MANY({
+      GATE: () => this.LA(1).tokenType !== T.RCurly && !topStarts.has(this.LA(1).tokenType),
+      DEF: () => {
+        const st = this.OR({
+          DEF: [
+            { ALT: () => this.SUBRULE(this.set) },
+            { ALT: () => this.SUBRULE(this.hide) },
+            { ALT: () => this.SUBRULE(this.tolerate) },
+            { ALT: () => this.SUBRULE(this.allow) },
+            { ALT: () => this.SUBRULE(this.requires) },
+            { ALT: () => this.SUBRULE(this.use) },
+            {
+              ALT: () => {
+                this.SUBRULE(this.junk, { ARGS: [JunkContext.Body] });
+                return undefined;
+              },
+              IGNORE_AMBIGUITIES: true,
+            },
+          ],
+          ERR_MSG: 'a `set` rule',
+        });
+        this.ACTION(() => {
+          if (st) body.push(st);
+        });
+      },
+    });
+    this.OR2([
+      { ALT: () => (endTok = this.CONSUME(T.RCurly)) },
+      {
+        ALT: () => {
+          this.ACTION(() => this.missing('`}`', `to close compat set \`${name.image}\``, ruleHelp.compatSet));
+        },
+      },
+    ]);
+    return this.ACTION(() => ({
+      kind: 'CompatSet' as const,
+      name: name.isInsertedInRecovery ? undefined : this.ident(name),
+      body,
+      span: this.span(this.startOf(kw), endTok ? this.endOf(endTok) : this.prevEnd()),
+    }));
+  });
+
+  /** `use NAME;` inside a machine type. */
+  private use = this.RULE('use', (): A.Use => {
+    const kw = this.CONSUME(T.Use);
+    const name = this.CONSUME(T.Ident);
+    const tail = this.SUBRULE(this.ruleTail);
+    return this.ACTION(() => ({
+      kind: 'Use' as const,
+      name: name.isInsertedInRecovery ? undefined : this.ident(name),
+      range: undefined,
+      attributes: tail?.attributes ?? [],
+      span: this.span(this.startOf(kw), tail?.end ?? this.prevEnd()),
+    }));
   });
 
   // ---- clause bookkeeping ------------------------------------------------
