@@ -10,6 +10,7 @@ import { register as qemuProfile } from './qemu-profile.js';
 import { register as codes } from './codes.js';
 import { register as gitlabNote } from './gitlab-note.js';
 import { register as capture } from './capture.js';
+import { register as importCmd } from './import.js';
 
 export type { SetExit } from './types.js';
 import type { SetExit } from './types.js';
@@ -27,4 +28,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   gitlabNote(program, setExit);
   codes(program, setExit);
   capture(program, setExit);
+  importCmd(program, setExit);
 }
