@@ -16,7 +16,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { CSource } from '../qemu/c-source.js';
-import { MacroResolver, familyDefaultArrays, readCompatArrays, type CompatArray } from '../qemu/compat-arrays.js';
+import { MacroResolver, familyDefaultArrays, optionsArrays, readCompatArrays, type CompatArray } from '../qemu/compat-arrays.js';
 import type { QemuProfile } from '../qemu/profile.js';
 import { TreeFiles } from '../qemu/tree-files.js';
 import { scalarEntryLines } from './c.js';
@@ -52,8 +52,9 @@ export function treeSets(plan: BuildPlan, fam: FamilyPlan, profile: QemuProfile,
   const defaults = famSrc ? familyDefaultArrays(famSrc).map((d) => d.name) : [];
   for (const mp of users) {
     const t = pf?.machineTypes.find((x) => x.optionsFn === mp.optionsFn);
-    if (!t) continue;
-    present.set(mp.optionsFn, new Set([...t.compatArrays, ...(mp.parentFn ? [] : defaults)]));
+    if (!t || !famSrc) continue;
+    const newer = pf!.machineTypes[pf!.machineTypes.indexOf(t) - 1];
+    present.set(mp.optionsFn, new Set([...optionsArrays(famSrc, t.optionsFn, t.param, newer?.optionsFn), ...(mp.parentFn ? [] : defaults)]));
   }
   const macros = treeDir ? new MacroResolver(new TreeFiles(treeDir)) : undefined;
   const arrays = new Map<string, CompatArray>();

@@ -17,7 +17,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { CSource } from '../qemu/c-source.js';
-import { MacroResolver, familyDefaultArrays, readCompatArrays, type CompatArray, type CompatArrayEntry } from '../qemu/compat-arrays.js';
+import { MacroResolver, familyDefaultArrays, optionsArrays, readCompatArrays, type CompatArray, type CompatArrayEntry } from '../qemu/compat-arrays.js';
 import type { ProfileFamily, ProfileMachineType, QemuProfile } from '../qemu/profile.js';
 import { readQemuTree, TreeError } from '../qemu/read-tree.js';
 import { TreeFiles } from '../qemu/tree-files.js';
@@ -222,11 +222,12 @@ export function importTree(dir: string, options: ImportOptions = {}): ImportResu
     const machines: { name: string; line: number; uses: string[] }[] = [];
     const body: string[] = [];
     registered.forEach((t: ProfileMachineType, i) => {
-      const uses = [...(i === 0 ? famDefaults : []), ...t.compatArrays];
+      const newer = fam.machineTypes[fam.machineTypes.indexOf(t) - 1];
+      const own = optionsArrays(s, t.optionsFn, t.param, newer?.optionsFn);
+      const uses = [...(i === 0 ? famDefaults : []), ...own];
       for (const u of uses) usedBy.set(u, [...(usedBy.get(u) ?? []), t.name]);
       machines.push({ name: t.name, line: t.line, uses });
       const fn = fns.get(t.optionsFn);
-      const newer = fam.machineTypes[fam.machineTypes.indexOf(t) - 1];
       if (fn)
         for (const st of unexpressed(s, fn, t.param, newer?.optionsFn))
           notExpressed.push({ machine: t.name, file: fam.file, line: st.line, statement: st.text });
@@ -241,7 +242,7 @@ export function importTree(dir: string, options: ImportOptions = {}): ImportResu
               `    reason ${stringText(`${fam.file}: added by the class init of every ${fam.name} machine type, before its options function; first in every chain`)};`,
               '  }',
             );
-        for (const u of t.compatArrays) body.push(`  use ${u};`);
+        for (const u of own) body.push(`  use ${u};`);
         body.push('}');
       }
     });

@@ -323,3 +323,33 @@ export function familyDefaultArrays(s: CSource): { name: string; fn: string; at:
   }
   return out;
 }
+
+/**
+ * The compat arrays an options function adds, in order: its own
+ * compat_props_add() calls, and those of the functions of the same file it
+ * calls with its MachineClass (hw/i386/pc_q35.c: the newest type's options
+ * call `pc_q35_machine_options(m)`, which adds `pc_q35_compat_defaults`),
+ * except the newer options function (`parent`), whose arrays are its own.
+ */
+export function optionsArrays(s: CSource, fnName: string, param: string, parent: string | undefined, depth = 0): string[] {
+  const fn = s.functions().find((f) => f.name === fnName);
+  if (!fn || depth > 3) return [];
+  const out: { at: number; names: string[] }[] = [];
+  for (const c of s.calls('compat_props_add')) {
+    if (c.offset < fn.open || c.offset > fn.close) continue;
+    const name = (c.args[1] ?? '').trim();
+    if (/^\w+$/.test(name)) out.push({ at: c.offset, names: [name] });
+  }
+  const local = new Set(s.functions().map((f) => f.name));
+  const re = /\b([A-Za-z_]\w*)\s*\(\s*(\w+)\s*\)\s*;/g;
+  const body = s.code.slice(fn.open + 1, fn.close);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(body))) {
+    const callee = m[1]!;
+    if (callee === parent || callee === fnName || m[2] !== param || !local.has(callee)) continue;
+    const calleeFn = s.functions().find((f) => f.name === callee)!;
+    const calleeParam = /\*\s*(\w+)\s*$/.exec(calleeFn.params)?.[1] ?? param;
+    out.push({ at: fn.open + 1 + m.index, names: optionsArrays(s, callee, calleeParam, undefined, depth + 1) });
+  }
+  return out.sort((a, b) => a.at - b.at).flatMap((x) => x.names);
+}

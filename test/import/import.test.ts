@@ -154,6 +154,19 @@ describe('importTree', () => {
   });
 });
 
+describe('a base options function the newest type calls (hw/i386/pc_q35.c:355-384, pc_q35_machine_options)', () => {
+  it('its compat arrays are the newest type\'s, in place; the call itself is reported', () => {
+    const base = VIRT.replace(
+      'static void virt_machine_2_1_options(MachineClass *mc)\n{\n}',
+      'static void virt_base_options(MachineClass *m)\n{\n    m->x = 1;\n    compat_props_add(m->compat_props, base_compat, base_compat_len);\n}\n\nstatic void virt_machine_2_1_options(MachineClass *mc)\n{\n    virt_base_options(mc);\n}',
+    );
+    const r = importTree(tree({ 'hw/arm/virt.c': base, 'hw/core/machine.c': MACHINE + 'GlobalProperty base_compat[] = {\n    { "b", "p", "v" },\n};\n' }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.report.families[0]!.machines.map((m) => `${m.name}: ${m.uses.join(', ')}`)).toEqual(['virt-2.1: arm_virt_compat_defaults, base_compat', 'virt-2.0: hw_compat_2_0']);
+    expect(r.report.notExpressed[0]).toMatchObject({ machine: 'virt-2.1', statement: 'virt_base_options(mc);' });
+  });
+});
+
 describe('diagnostics', () => {
   it('MTC7101: a family the tree does not define', () => {
     const r = importTree(tree(), { families: ['sbsa-ref'] });
