@@ -96,6 +96,6 @@ export const emitCodes = codeTable({
     name: 'compat-set-differs-from-tree',
     severity: 'error',
     summary: 'A shared compat set cannot be put into the QEMU tree without changing QEMU\'s own entries',
-    docs: 'With `--qemu-tree`, a `compat` set whose name the tree already defines (`hw_compat_10_1[]` in hw/core/machine.c) must start with the tree\'s entries, in order: mtc appends the rules\' further entries to the array, but never changes or removes one of QEMU\'s (as it never removes a statement of an options function). `mtc import` writes the sets that way. Also refused: a set the tree does not define that machine types of several families use (mtc defines a new set `static` in one machine file), and a tree array whose entries mtc cannot read.',
+    docs: 'With `--qemu-tree`, a `compat` set whose name the tree already defines (`hw_compat_10_1[]` in hw/core/machine.c) must start with the tree\'s entries, in order: mtc appends the rules\' further entries to the array, but never changes or removes one of QEMU\'s (as it never removes a statement of an options function). `mtc import` writes the sets that way. A set the tree does not define is written `static` in the machine file when one family uses it, and after the last `hw_compat_X_Y[]` of hw/core/machine.c (declared in boards.h) when several do; refused when the tree has no such place, and when a tree array\'s entries cannot be read.',
   },
 });

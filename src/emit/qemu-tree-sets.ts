@@ -12,7 +12,10 @@
  *   change or drop is refused (MTC3027): mtc never rewrites or removes QEMU's
  *   own entries, nor any other statement of an options function;
  * - a set the tree does not define is written `static` above the first options
- *   function of the family file that uses it.
+ *   function of the family file that uses it when one family uses it, and where
+ *   QEMU keeps its shared arrays when several do: after the last
+ *   `hw_compat_X_Y[]` of hw/core/machine.c, declared `extern` after the last
+ *   declaration of one in the tree's boards.h.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { CSource } from '../qemu/c-source.js';
@@ -20,7 +23,7 @@ import { MacroResolver, familyDefaultArrays, optionsArrays, readCompatArrays, ty
 import type { QemuProfile } from '../qemu/profile.js';
 import { TreeFiles } from '../qemu/tree-files.js';
 import { scalarEntryLines } from './c.js';
-import type { CompatSetPlan } from './compat-sets.js';
+import { compatSetArrayLines, type CompatSetPlan } from './compat-sets.js';
 import type { BuildPlan, FamilyPlan, MachinePlan } from './plan.js';
 
 export interface TreeSets {
@@ -71,16 +74,24 @@ export function treeSets(plan: BuildPlan, fam: FamilyPlan, profile: QemuProfile,
     const a = arrays.get(name);
     if (!a) {
       const elsewhere = set.families.filter((f) => f !== fam.family);
-      if (elsewhere.length > 0)
-        diagnostics.push({
-          code: 'MTC3027',
-          severity: 'error',
-          message: `compat set \`${name}\` is used by families ${set.families.join(', ')} and the tree defines no array of that name`,
-          file: set.info.source.file,
-          span: set.info.span,
-          help: 'mtc defines a new set static in one machine file; add the array to hw/core/machine.c (and include/hw/boards.h) by hand, or use the set in one family only',
-        });
-      else define.set(name, set);
+      if (elsewhere.length === 0) define.set(name, set);
+      else if (fam.family === set.families[0]) {
+        // Shared by several families: where QEMU keeps hw_compat_X_Y[] (once, for the first family).
+        const shared = sharedPlace(profile, read);
+        if (!shared)
+          diagnostics.push({
+            code: 'MTC3027',
+            severity: 'error',
+            message: `compat set \`${name}\` is used by families ${set.families.join(', ')}, the tree defines no array of that name, and mtc finds no hw_compat_X_Y[] array in hw/core/machine.c and its declaration in boards.h to put it next to`,
+            file: set.info.source.file,
+            span: set.info.span,
+            help: 'add the array to the tree by hand, or use the set in one family only (mtc then defines it static in that machine file)',
+          });
+        else {
+          append.push({ file: 'hw/core/machine.c', line: shared.machineLine, lines: ['', ...compatSetArrayLines(set, false)] });
+          append.push({ file: shared.boards, line: shared.boardsLine, lines: [`extern GlobalProperty ${name}[];`, `extern const size_t ${name}_len;`] });
+        }
+      }
       continue;
     }
     if (a.problems.length > 0) {
@@ -114,6 +125,28 @@ export function treeSets(plan: BuildPlan, fam: FamilyPlan, profile: QemuProfile,
     if (set.entries.length > n) append.push({ file: a.file, line: a.endLine, lines: set.entries.slice(n).flatMap((e) => scalarEntryLines(e, false)) });
   }
   return { present, define, append, diagnostics };
+}
+
+/**
+ * Where a new shared array goes: before the line after the last
+ * `const size_t hw_compat_X_Y_len = ...;` of hw/core/machine.c, and before the
+ * line after the last `extern ... hw_compat_X_Y...;` of boards.h.
+ */
+function sharedPlace(profile: QemuProfile, read: (rel: string) => string | undefined): { machineLine: number; boards: string; boardsLine: number } | undefined {
+  const machine = read('hw/core/machine.c');
+  const boards = profile.headers.boards;
+  const header = boards ? read(boards) : undefined;
+  if (!machine || !boards || !header) return undefined;
+  const last = (text: string, re: RegExp) => {
+    let n = -1;
+    text.split('\n').forEach((l, i) => {
+      if (re.test(l)) n = i + 1;
+    });
+    return n;
+  };
+  const m = last(machine, /^const size_t hw_compat_\w+_len = /);
+  const b = last(header, /^extern (?:const size_t|GlobalProperty) hw_compat_\w+/);
+  return m > 0 && b > 0 ? { machineLine: m + 1, boards, boardsLine: b + 1 } : undefined;
 }
 
 /** The uses of a machine plan the tree's options function does not make yet. */

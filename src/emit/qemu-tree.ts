@@ -108,6 +108,7 @@ export function buildTreePatch(plan: BuildPlan, qemu: QemuContext, read: TreeRea
   };
   let needsHook = false;
   const helperPlaced = new Set<string>();
+  const appended = new Set<string>();
   for (const fam of plan.families) {
     if (!qemu.scope(fam.family).in) continue;
     if (!profile.families.some((f) => f.name === fam.family)) continue;
@@ -117,7 +118,13 @@ export function buildTreePatch(plan: BuildPlan, qemu: QemuContext, read: TreeRea
     // Shared compat sets (issue 15): what the tree already has, what to define, what to append.
     const ts = treeSets(plan, fam, profile, qemu.treeDir, read);
     diagnostics.push(...ts.diagnostics);
-    for (const ap of ts.append) open(ap.file)?.insert(ap.line, [...ap.lines]);
+    for (const ap of ts.append) {
+      // A set used by several families is appended to once.
+      const key = `${ap.file}:${ap.line}:${ap.lines.join('\n')}`;
+      if (appended.has(key)) continue;
+      appended.add(key);
+      open(ap.file)?.insert(ap.line, [...ap.lines]);
+    }
     const defined = new Set<string>();
     for (const mp of fam.machines) {
       const newUses = missingUses(mp, ts);
