@@ -195,3 +195,27 @@ describe('a new set used by two families, in the real QEMU 11.1.1 tree (examples
     });
   });
 });
+
+/** pc-q35: where a tree's qemu-system-x86_64 was built (scripts/qemu-trees.mjs binary-x86_64) and its fixture taken. */
+describe.each(readdirSync(join(FIXTURES, 'qemu-qmp')).filter((f) => f.endsWith('-pc-q35.json')).map((f) => f.slice(0, -'-pc-q35.json'.length)))('mtc import --family pc-q35, QEMU %s', (version) => {
+  const qmp = JSON.parse(readFileSync(join(FIXTURES, 'qemu-qmp', `${version}-pc-q35.json`), 'utf8')) as QmpFixture;
+  const count = Object.keys(qmp.machines).length;
+
+  it(`equals QEMU's query-machines compat-props for all ${count} pc-q35 machine types (fixture of the real qemu-system-x86_64), and builds to an empty patch`, () => {
+    expect(qmp.qemu).toBe(version);
+    const r = inTree(version, (tree) => importTree(tree, { families: ['pc-q35'] }));
+    expect(r.diagnostics).toEqual([]);
+    // The newest type's base options function adds pc_q35_compat_defaults (hw/i386/pc_q35.c:382 in 11.1.1).
+    expect(r.report.families[0]!.machines[0]!.uses).toEqual(['pc_q35_compat_defaults']);
+    const dir = rulesDir(r.files);
+    const mtc = compatPropsOf(dir, version);
+    expect([...mtc.keys()].sort()).toEqual(Object.keys(qmp.machines).sort());
+    for (const [name, props] of Object.entries(qmp.machines)) expect(mtc.get(name), name).toEqual(props);
+    console.log(`QEMU ${version}: ${count} pc-q35 machine types, compat properties equal to query-machines`);
+    inTree(version, (tree) => {
+      const b = buildPatch(dir, tree);
+      expect(b.run.code, b.run.stderr).toBe(0);
+      expect(b.text).not.toContain('diff --git');
+    });
+  });
+});
