@@ -25,7 +25,7 @@ import { GENERATED_MARKER, compatArrayLines, helperLines, hookCallLines, hookFie
 import { unifiedDiff } from './diff.js';
 import { TOLERANCE_HOOK, type BuildPlan, type FamilyPlan, type MachinePlan } from './plan.js';
 import { missingUses, treeSets } from './qemu-tree-sets.js';
-import { compatSetArrayLines } from './compat-sets.js';
+import { compatSetArrayLines, useLines } from './compat-sets.js';
 
 export const VIRT_C = 'hw/arm/virt.c';
 export const PATCH_FILE = 'qemu/mtc.patch';
@@ -156,7 +156,22 @@ export function buildTreePatch(plan: BuildPlan, qemu: QemuContext, read: TreeRea
       const body = edit.src.code.slice(fn.open + 1, fn.close);
       const vmc = /\bVirtMachineClass\s*\*\s*(\w+)\s*=/.exec(body)?.[1];
       const param = /\*\s*(\w+)\s*$/.exec(fn.params)?.[1] ?? fam.naming.param;
-      const skipUses = new Set((mp.uses ?? []).map((u) => u.name).filter((n) => !newUses.includes(n)));
+      // A new `use` written before one the tree already makes goes right before that call, so the
+      // function adds the sets in the rules' order; the others go at the end, as every addition does.
+      const uses = (mp.uses ?? []).map((u) => u.name);
+      const calls = edit.src
+        .calls('compat_props_add')
+        .filter((c) => c.offset > fn.open && c.offset < fn.close)
+        .map((c) => ({ name: (c.args[1] ?? '').trim(), line: c.line }));
+      const late = new Set<string>();
+      uses.forEach((n, i) => {
+        if (!newUses.includes(n)) return;
+        const next = uses.slice(i + 1).find((x) => !newUses.includes(x) && calls.some((c) => c.name === x));
+        const at = next ? calls.find((c) => c.name === next)!.line : undefined;
+        if (at === undefined) late.add(n);
+        else edit.insert(at, useLines([{ name: n, entries: [] }], param));
+      });
+      const skipUses = new Set(uses.filter((n) => !late.has(n)));
       edit.insert(fn.closeLine, optionsBodyLines(mp, { param, skipUses, ...(vmc ? { vmc } : {}), ...(fam.helper ? { helper: fam.helper } : {}) }));
       if (mp.tolerance) needsHook = true;
     }

@@ -180,9 +180,9 @@ describe('a new set used by two families, in the real QEMU 11.1.1 tree (examples
       const files = trees.applyPatch('11.1.1', b.file!);
       expect(files).toEqual(['hw/arm/virt.c', 'hw/core/machine.c', 'hw/i386/pc_q35.c', 'include/hw/core/boards.h']);
       const machine = readFileSync(join(tree, 'hw/core/machine.c'), 'utf8');
-      // Right after QEMU's last shared array (hw_compat_4_2 in 11.1.1, hw/core/machine.c:209-223).
-      expect(machine).toMatch(/const size_t hw_compat_4_2_len = G_N_ELEMENTS\(hw_compat_4_2\);\n\n\/\*\n \* Compat set shared_compat_10_2 /);
-      expect(readFileSync(join(tree, 'include/hw/core/boards.h'), 'utf8')).toContain('extern const size_t hw_compat_4_2_len;\nextern GlobalProperty shared_compat_10_2[];\nextern const size_t shared_compat_10_2_len;\nextern GlobalProperty shared_compat_11_0[];');
+      // Right after QEMU's last shared array (hw_compat_4_1 in 11.1.1, hw/core/machine.c:225-228).
+      expect(machine).toMatch(/const size_t hw_compat_4_1_len = G_N_ELEMENTS\(hw_compat_4_1\);\n\n\/\*\n \* Compat set shared_compat_10_2 /);
+      expect(readFileSync(join(tree, 'include/hw/core/boards.h'), 'utf8')).toContain('extern const size_t hw_compat_4_1_len;\nextern GlobalProperty shared_compat_10_2[];\nextern const size_t shared_compat_10_2_len;\nextern GlobalProperty shared_compat_11_0[];');
       const objects = trees.objectsFor('11.1.1', ['hw/arm/virt.c', 'hw/core/machine.c', 'hw/i386/pc_q35.c']);
       const compiled = trees.compileObjects('11.1.1', objects);
       expect(compiled.ok, compiled.output.slice(-3000)).toBe(true);
