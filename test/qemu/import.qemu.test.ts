@@ -32,6 +32,7 @@ interface Prop {
 const CASES = [
   { version: '10.2.2', family: 'virt', binary: 'qemu-system-aarch64', fixture: '10.2.2.json' },
   { version: '11.1.1', family: 'virt', binary: 'qemu-system-aarch64', fixture: '11.1.1.json' },
+  { version: '10.2.2', family: 'pc-q35', binary: 'qemu-system-x86_64', fixture: '10.2.2-pc-q35.json' },
   { version: '11.1.1', family: 'pc-q35', binary: 'qemu-system-x86_64', fixture: '11.1.1-pc-q35.json' },
 ] as const;
 
