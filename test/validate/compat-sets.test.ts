@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/emit/build.js';
 import { formatSource } from '../../src/format/format.js';
-import { compileFiles, only, parse, where } from '../helpers.js';
+import { compileFiles, only, parse, tempProject, where } from '../helpers.js';
+import { runBin } from '../support/cli.js';
 
 const SETS = `compat hw_compat_10_1 {
   set virtio-net-device.host_tunnel = off;
@@ -186,5 +187,21 @@ describe('formatter', () => {
     );
     const twice = await formatSource(once.formatted, 'a.mtc');
     expect(twice.ok && twice.formatted).toBe(once.formatted);
+  });
+});
+
+describe('mtc diff', () => {
+  it('an edit of a shared set is one rule change reaching every machine type that uses it, in every family', () => {
+    const files = (ril: string) => ({
+      'rules/sets.mtc': `compat s {\n  set arm-smmuv3.ril = ${ril};\n}\n`,
+      'rules/virt.mtc': 'machine virt-11.1;\n\nmachine virt-11.0 {\n  use s;\n}\n',
+      'rules/pc.mtc': 'machine pc-q35-11.1;\n\nmachine pc-q35-11.0 {\n  use s;\n}\n\nmachine pc-q35-10.2;\n',
+      'rules/mtc.yaml': 'qemu: "11.1"\nfamilies:\n  virt: { preset: upstream }\n  pc-q35: { preset: upstream }\n',
+    });
+    const base = tempProject(files('on'));
+    const head = tempProject(files('off'));
+    const run = runBin(['diff', '--base-dir', base, '--head-dir', head]);
+    expect(run.stdout).toContain('3 changes from 1 rule change in 3 machine types');
+    expect(run.stdout).toMatch(/property arm-smmuv3\.ril changed from on to off {2}\(.*rules\/sets\.mtc:2:3\)\n {6}machine types: pc-q35-11\.0, pc-q35-10\.2 \(inherits it\), virt-11\.0 \(inherits it\)/);
   });
 });
