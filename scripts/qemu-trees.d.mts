@@ -30,4 +30,4 @@ export function dropCommits(version: string): void;
 export function objectsFor(version: string, files: readonly string[]): string[];
 export function compileObjects(version: string, objects: readonly string[]): { ok: boolean; output: string };
 export function checkpatch(version: string, patchFile: string, opts?: { signoff?: boolean }): { errors: number; warnings: number; output: string };
-export function buildBinary(version: string, patchText: string | null, log?: (m: string) => void): string;
+export function buildBinary(version: string, patchText: string | null, log?: (m: string) => void, target?: 'qemu-system-aarch64' | 'qemu-system-x86_64'): string;

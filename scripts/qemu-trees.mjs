@@ -327,10 +327,10 @@ export function checkpatch(version, patchFile, { signoff = false } = {}) {
  * binary under bin/<sha256 of the patch | pristine>/, and returns its path.
  * Cold: 5 to 10 minutes; cached by the patch's content.
  */
-export function buildBinary(version, patchText, log = () => {}) {
+export function buildBinary(version, patchText, log = () => {}, target = 'qemu-system-aarch64') {
   const p = treePaths(version);
   const key = patchText === null ? 'pristine' : createHash('sha256').update(patchText).digest('hex').slice(0, 16);
-  const out = path.join(p.bin, key, 'qemu-system-aarch64');
+  const out = path.join(p.bin, key, target);
   if (fs.existsSync(out)) return out;
   return withTreeLock(version, () => {
     prepareTree(version, log);
@@ -340,11 +340,11 @@ export function buildBinary(version, patchText, log = () => {}) {
         fs.writeFileSync(f, patchText);
         applyPatch(version, f);
       }
-      log(`qemu ${version}: building qemu-system-aarch64 (${key})`);
-      const r = compileObjects(version, ['qemu-system-aarch64']);
-      if (!r.ok) throw new Error(`building qemu-system-aarch64 ${version} failed:\n${r.output.split('\n').slice(-30).join('\n')}`);
+      log(`qemu ${version}: building ${target} (${key})`);
+      const r = compileObjects(version, [target]);
+      if (!r.ok) throw new Error(`building ${target} ${version} failed:\n${r.output.split('\n').slice(-30).join('\n')}`);
       fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.copyFileSync(path.join(p.build, 'qemu-system-aarch64'), `${out}.tmp`);
+      fs.copyFileSync(path.join(p.build, target), `${out}.tmp`);
       fs.chmodSync(`${out}.tmp`, 0o755);
       fs.renameSync(`${out}.tmp`, out);
       return out;
@@ -362,8 +362,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     for (const v of versions) withTreeLock(v, () => console.log(prepareTree(v, (m) => console.error(m)).tree));
   } else if (cmd === 'binary') {
     for (const v of versions) console.log(buildBinary(v, null, (m) => console.error(m)));
+  } else if (cmd === 'binary-x86_64') {
+    for (const v of versions) console.log(buildBinary(v, null, (m) => console.error(m), 'qemu-system-x86_64'));
   } else {
-    console.error('usage: node scripts/qemu-trees.mjs prepare|binary [VERSION...]');
+    console.error('usage: node scripts/qemu-trees.mjs prepare|binary|binary-x86_64 [VERSION...]');
     process.exit(2);
   }
 }

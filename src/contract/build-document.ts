@@ -54,6 +54,10 @@ export interface DocProperty extends DocProvenance {
   readonly driver: string;
   readonly property: string;
   readonly value: string;
+  /** QEMU's `.optional = true`; absent when false. */
+  readonly optional?: true;
+  /** The shared compat set the entry comes from; absent for the machine type's own `set`. */
+  readonly compatSet?: string;
 }
 
 export interface DocAllowedCpu extends DocProvenance {
@@ -140,6 +144,8 @@ export interface DocMachineType {
   readonly compatProps: readonly DocCompatProp[];
   /** Tolerance target: the calls to register; empty for x-mig. */
   readonly tolerances: readonly DocToleranceCall[];
+  /** Shared compat sets this machine type applies itself, in order; absent when none. */
+  readonly uses?: readonly string[];
 }
 
 export interface BuildDocument {

@@ -10,10 +10,11 @@ import { reviewCodes } from '../review/codes.js';
 import { qemuCodes } from '../qemu/codes.js';
 import { captureCodes } from '../capture/codes.js';
 import { explainCodes } from '../explain/codes.js';
+import { importCodes } from '../import/codes.js';
 
 /** Every diagnostic code of mtc, sorted. Codes are stable: never renumbered, never reused. */
 export function allCodes(): CodeInfo[] {
-  const tables = [syntaxCodes, structuralCodes, catalogCodes, explainCodes, buildCheckCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, captureCodes, ioCodes];
+  const tables = [syntaxCodes, structuralCodes, catalogCodes, explainCodes, buildCheckCodes, emitCodes, simulateCodes, reviewCodes, formatCodes, qemuCodes, importCodes, captureCodes, ioCodes];
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
   for (const t of tables)
@@ -58,6 +59,7 @@ export function diagnosticsMarkdown(): string {
     '| MTC50xx | review (`mtc diff`) |',
     '| MTC60xx | formatter |',
     '| MTC70xx | checks against the chosen QEMU tree or release |',
+    '| MTC71xx | `mtc import`: reading a QEMU tree into rules |',
     '| MTC80xx | `mtc capture`: running QEMU, reading migration streams |',
     '| MTC90xx | input/output, usage and internal errors |',
     '',

@@ -23,6 +23,7 @@ import { unifiedDiff } from './diff.js';
 import { emitDocs } from './docs.js';
 import { emitJson } from './json.js';
 import { planBuild } from './plan.js';
+import { COMPAT_SETS_FILE, emitCompatSetsC } from './compat-sets.js';
 import { PATCH_FILE, buildTreePatch, type SignOff, type TreeReadFn } from './qemu-tree.js';
 import type { QemuContext } from '../qemu/context.js';
 import { applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover } from './out-dir.js';
@@ -91,6 +92,7 @@ export function generate(model: Model, opts: GenerateOptions = {}): Generated {
   const diags: Diagnostic[] = [...diagnostics];
   const files = new Map<string, string>();
   for (const f of plan.families) files.set(`c/${fileStem(f.family)}.c`, emitFamilyC(f));
+  if (plan.compatSets && plan.compatSets.length > 0) files.set(COMPAT_SETS_FILE, emitCompatSetsC(plan.compatSets));
   files.set('mtc-build.json', emitJson(model, plan));
   const docs = emitDocs(model, plan);
   for (const [family, md] of docs.markdown) files.set(`docs/${fileStem(family)}.md`, md);

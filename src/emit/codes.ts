@@ -74,4 +74,10 @@ export const emitCodes = codeTable({
     summary: 'An earlier build was killed while changing the outputs; mtc restored the previous outputs first',
     docs: 'A build that is killed (SIGKILL, power loss of the process, a crash) while it replaces its outputs leaves a journal in OUT/.mtc-txn. The next `mtc build`, with or without `--check`, undoes that change before anything else, so the directory holds the complete previous build again, and then carries on. Nothing needs to be done.',
   },
+  MTC3027: {
+    name: 'compat-set-differs-from-tree',
+    severity: 'error',
+    summary: 'A shared compat set cannot be put into the QEMU tree without changing QEMU\'s own entries',
+    docs: 'With `--qemu-tree`, a `compat` set whose name the tree already defines (`hw_compat_10_1[]` in hw/core/machine.c) must start with the tree\'s entries, in order: mtc appends the rules\' further entries to the array, but never changes or removes one of QEMU\'s (as it never removes a statement of an options function). `mtc import` writes the sets that way. A set the tree does not define is written `static` in the machine file when one family uses it, and after the last `hw_compat_X_Y[]` of hw/core/machine.c (declared in boards.h) when several do; refused when the tree has no such place, and when a tree array\'s entries cannot be read.',
+  },
 });

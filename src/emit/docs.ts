@@ -67,8 +67,10 @@ function inSpan(v: string, s: KernelSpan | undefined): boolean {
   return true;
 }
 
-function origin(p: Provenance, m: MachineType): string {
-  return p.origin === m.name ? 'own' : `inherited from ${p.origin}`;
+function origin(p: Provenance & { compatSet?: string; optional?: boolean }, m: MachineType): string {
+  const base = p.origin === m.name ? 'own' : `inherited from ${p.origin}`;
+  const extra = [p.compatSet !== undefined ? `compat set ${p.compatSet}` : undefined, p.optional ? 'optional' : undefined].filter(Boolean);
+  return extra.length > 0 ? `${base} (${extra.join(', ')})` : base;
 }
 
 /** A rule's row: its own cells, then Origin, Reason and References, or a link to where it is declared. */

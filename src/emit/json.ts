@@ -73,7 +73,17 @@ class RuleTable {
           value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
         })),
       ),
-      properties: s.properties.map((p) => this.add(p, () => ({ rule: 'set', ...prov(p), driver: p.driver, property: p.property, value: p.value }))),
+      properties: s.properties.map((p) =>
+        this.add(p, () => ({
+          rule: 'set',
+          ...prov(p),
+          driver: p.driver,
+          property: p.property,
+          value: p.value,
+          ...(p.optional ? { optional: true as const } : {}),
+          ...(p.compatSet !== undefined ? { compatSet: p.compatSet } : {}),
+        })),
+      ),
       allowedCpus: s.allowedCpus.map((c) => this.add(c, () => ({ rule: 'allow', ...cpu(c) }))),
       requiresKernel: s.requiresKernel ? this.add(s.requiresKernel, () => ({ rule: 'requires', ...prov(s.requiresKernel!), version: s.requiresKernel!.version })) : null,
     };
@@ -102,6 +112,7 @@ export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
       effective: table.set(m.effective),
       compatProps,
       tolerances,
+      ...(m.own.uses && m.own.uses.length > 0 ? { uses: m.own.uses.map((u) => u.name) } : {}),
     };
   });
   return {

@@ -38,6 +38,7 @@ import type { MachineType, Model, PropertySetting, ToleratedRegister, HiddenRegi
 import type { FamilyNaming } from '../qemu/families.js';
 import { HIDDEN_PROP, MANAGED_ARRAY_PROPS, SAFE_MISSING_PROP, TOLERANCE_HOOK, compatArrayName, emptyQemuConfig, helperName, optionsFnName, registrationLine, toleranceFnName } from '../qemu/families.js';
 import { makeQemuContext, type QemuContext } from '../qemu/context.js';
+import { entryOf, planCompatSets, type CompatSetPlan, type UsePlan } from './compat-sets.js';
 
 export { HIDDEN_PROP, SAFE_MISSING_PROP, MANAGED_ARRAY_PROPS };
 export const ARM_CPU = 'arm-cpu';
@@ -59,6 +60,8 @@ export interface CompatEntry {
   /** Merged register list (array entries, added through the replace helper), or the `set` rule (scalar entries). */
   readonly items?: readonly ArrayItem[];
   readonly setting?: PropertySetting;
+  /** QEMU's `.optional = true`. */
+  readonly optional?: boolean;
 }
 
 export interface ToleranceCall {
@@ -81,6 +84,8 @@ export interface MachinePlan {
   /** This machine type's own `set` rules, added with compat_props_add(). */
   readonly props?: { readonly name: string; readonly entries: readonly CompatEntry[] };
   readonly tolerance?: { readonly fn: string; readonly calls: readonly ToleranceCall[] };
+  /** Shared compat sets this machine type adds, in `use` order, before its own entries (issue 15). */
+  readonly uses?: readonly UsePlan[];
 }
 
 export interface FamilyPlan {
@@ -97,6 +102,8 @@ export interface FamilyPlan {
 
 export interface BuildPlan {
   readonly families: readonly FamilyPlan[];
+  /** Shared compat sets used by the machine types, sorted by name (issue 15). */
+  readonly compatSets?: readonly CompatSetPlan[];
   readonly byMachine: ReadonlyMap<string, MachinePlan>;
 }
 
@@ -147,6 +154,8 @@ const presetsOnly = makeQemuContext(undefined, emptyQemuConfig);
 export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan: BuildPlan; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const byName = new Map(model.machines.map((m) => [m.name, m]));
+  const compatSets = planCompatSets(model, diagnostics);
+  const setEntries = new Map((model.compatSets ?? []).map((s) => [s.name, s.entries]));
   const byMachine = new Map<string, MachinePlan>();
   const families: FamilyPlan[] = [];
   const famOrder: string[] = [];
@@ -230,7 +239,7 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
               span: p.span,
               help: 'QEMU reads these as C strings; remove the character',
             });
-        propEntries.push({ driver: p.driver, property: p.property, value: p.value, setting: p });
+        propEntries.push(entryOf(p));
       }
       const base = compatArrayName(naming, m);
       let arrays: MachinePlan['arrays'];
@@ -251,6 +260,7 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
         ...(arrays ? { arrays } : {}),
         ...(props ? { props } : {}),
         ...(tolerance ? { tolerance } : {}),
+        ...(m.own.uses && m.own.uses.length > 0 ? { uses: m.own.uses.map((u) => ({ name: u.name, entries: (setEntries.get(u.name) ?? []).map(entryOf) })) } : {}),
       };
       plans.push(plan);
       byMachine.set(m.name, plan);
@@ -264,7 +274,7 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
       ...(plans.some((p) => p.arrays) ? { helper: helperName(naming) } : {}),
     });
   }
-  return { plan: { families, byMachine }, diagnostics };
+  return { plan: { families, byMachine, ...(compatSets.length > 0 ? { compatSets } : {}) }, diagnostics };
 }
 
 export interface AppliedProp {
@@ -285,6 +295,7 @@ export function applyPlan(plan: BuildPlan, machine: string): { props: AppliedPro
   if (!mp) return { props: [] };
   const base = mp.machine.inherits !== undefined ? applyPlan(plan, mp.machine.inherits) : { props: [] as AppliedProp[] };
   let props = [...base.props];
+  for (const u of mp.uses ?? []) for (const e of u.entries) props.push({ driver: e.driver, property: e.property, value: e.value });
   for (const e of mp.arrays?.entries ?? []) {
     props = props.filter((p) => !(p.driver === e.driver && p.property === e.property));
     props.push({ driver: e.driver, property: e.property, value: e.value });

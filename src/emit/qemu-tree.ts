@@ -24,6 +24,8 @@ import { VERSION } from '../version.js';
 import { GENERATED_MARKER, compatArrayLines, helperLines, hookCallLines, hookFieldLines, optionsBodyLines, toleranceFnLines } from './c.js';
 import { unifiedDiff } from './diff.js';
 import { TOLERANCE_HOOK, type BuildPlan, type FamilyPlan, type MachinePlan } from './plan.js';
+import { missingUses, treeSets } from './qemu-tree-sets.js';
+import { compatSetArrayLines, useLines } from './compat-sets.js';
 
 export const VIRT_C = 'hw/arm/virt.c';
 export const PATCH_FILE = 'qemu/mtc.patch';
@@ -106,14 +108,27 @@ export function buildTreePatch(plan: BuildPlan, qemu: QemuContext, read: TreeRea
   };
   let needsHook = false;
   const helperPlaced = new Set<string>();
+  const appended = new Set<string>();
   for (const fam of plan.families) {
     if (!qemu.scope(fam.family).in) continue;
     if (!profile.families.some((f) => f.name === fam.family)) continue;
     const edit = open(fam.naming.file);
     if (!edit) continue;
     const fns = new Map<string, FunctionDef>(edit.src.functions().map((f) => [f.name, f]));
+    // Shared compat sets (issue 15): what the tree already has, what to define, what to append.
+    const ts = treeSets(plan, fam, profile, qemu.treeDir, read);
+    diagnostics.push(...ts.diagnostics);
+    for (const ap of ts.append) {
+      // A set used by several families is appended to once.
+      const key = `${ap.file}:${ap.line}:${ap.lines.join('\n')}`;
+      if (appended.has(key)) continue;
+      appended.add(key);
+      open(ap.file)?.insert(ap.line, [...ap.lines]);
+    }
+    const defined = new Set<string>();
     for (const mp of fam.machines) {
-      if (!mp.arrays && !mp.props && !mp.tolerance) continue;
+      const newUses = missingUses(mp, ts);
+      if (!mp.arrays && !mp.props && !mp.tolerance && newUses.length === 0) continue;
       const fn = fns.get(mp.optionsFn);
       if (!fn) continue; // the machine type is not in the tree: MTC7005 says so
       if (edit.lines[fn.closeLine - 1]!.trim() !== '}') {
@@ -131,12 +146,33 @@ export function buildTreePatch(plan: BuildPlan, qemu: QemuContext, read: TreeRea
         helperPlaced.add(`${edit.path}\0${fam.helper}`);
         edit.insert(above, [...helperLines(fam.helper), '']);
       }
+      const setDefs = newUses.filter((n) => ts.define.has(n) && !defined.has(n)).flatMap((n) => {
+        defined.add(n);
+        return [...compatSetArrayLines(ts.define.get(n)!, true), ''];
+      });
+      if (setDefs.length > 0) edit.insert(above, setDefs);
       const block = blockOf(mp);
       if (block.length > 0) edit.insert(above, [...block, '']);
       const body = edit.src.code.slice(fn.open + 1, fn.close);
       const vmc = /\bVirtMachineClass\s*\*\s*(\w+)\s*=/.exec(body)?.[1];
       const param = /\*\s*(\w+)\s*$/.exec(fn.params)?.[1] ?? fam.naming.param;
-      edit.insert(fn.closeLine, optionsBodyLines(mp, { param, ...(vmc ? { vmc } : {}), ...(fam.helper ? { helper: fam.helper } : {}) }));
+      // A new `use` written before one the tree already makes goes right before that call, so the
+      // function adds the sets in the rules' order; the others go at the end, as every addition does.
+      const uses = (mp.uses ?? []).map((u) => u.name);
+      const calls = edit.src
+        .calls('compat_props_add')
+        .filter((c) => c.offset > fn.open && c.offset < fn.close)
+        .map((c) => ({ name: (c.args[1] ?? '').trim(), line: c.line }));
+      const late = new Set<string>();
+      uses.forEach((n, i) => {
+        if (!newUses.includes(n)) return;
+        const next = uses.slice(i + 1).find((x) => !newUses.includes(x) && calls.some((c) => c.name === x));
+        const at = next ? calls.find((c) => c.name === next)!.line : undefined;
+        if (at === undefined) late.add(n);
+        else edit.insert(at, useLines([{ name: n, entries: [] }], param));
+      });
+      const skipUses = new Set(uses.filter((n) => !late.has(n)));
+      edit.insert(fn.closeLine, optionsBodyLines(mp, { param, skipUses, ...(vmc ? { vmc } : {}), ...(fam.helper ? { helper: fam.helper } : {}) }));
       if (mp.tolerance) needsHook = true;
     }
   }

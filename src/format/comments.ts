@@ -49,11 +49,15 @@ function headNodes(node: A.AnyNode): (A.Node | undefined)[] | undefined {
     case 'Tolerate':
       return [...node.registers, node.range, node.test];
     case 'SetProperty':
-      return [node.target, node.value, node.range];
+      return [node.target, node.value, node.optional, node.range];
     case 'Allow':
       return [node.midr, node.revidr, node.aidr, node.range];
     case 'Requires':
       return [node.version];
+    case 'CompatSet':
+      return [node.name];
+    case 'Use':
+      return [node.name];
     default:
       return undefined;
   }
@@ -78,7 +82,7 @@ const contains = (n: A.Node, o: number) => locStart(n) < o && o < locEnd(n);
 function statementAt(file: A.File, o: number): Statement | undefined {
   for (const st of file.statements) {
     if (!contains(st, o)) continue;
-    if (st.kind === 'Machine') for (const r of st.body) if (contains(r, o)) return r;
+    if (st.kind === 'Machine' || st.kind === 'CompatSet') for (const r of st.body) if (contains(r, o)) return r;
     return st;
   }
   return undefined;
@@ -99,11 +103,15 @@ export function printedHead(st: Statement): A.Node[] {
       case 'Tolerate':
         return [...st.registers, st.test, st.range];
       case 'SetProperty':
-        return [st.target, st.value, st.range];
+        return [st.target, st.value, st.optional, st.range];
       case 'Allow':
         return [st.midr, st.revidr, st.aidr, st.range];
       case 'Requires':
         return [st.version];
+      case 'CompatSet':
+        return [st.name];
+      case 'Use':
+        return [st.name];
     }
   })();
   return list.filter((n): n is A.Node => n !== undefined);
@@ -138,8 +146,9 @@ function handleHead(st: Statement, comment: AttachingComment, text: string, plac
   if (!prev) return util.addLeadingComment(st, comment);
   // The printer breaks no line between a machine's name and its `{`, nor between `set`'s
   // property and its value: a comment there ends up after the last of them.
-  if (st.kind === 'Machine') prev = last;
+  if (st.kind === 'Machine' || st.kind === 'CompatSet') prev = last;
   if (st.kind === 'SetProperty' && prev === st.target && st.value) prev = st.value;
+  if (st.kind === 'SetProperty' && prev === st.value && st.optional) prev = st.optional;
   if (prev === last) return handleTail(st, comment, text, endOfLine);
   if (endOfLine && !hasTrailing(prev)) return util.addTrailingComment(prev, comment);
   if (next && (isReg(next) || next.kind === 'KernelRange' || next.kind === 'ValueTest')) return util.addLeadingComment(next, comment);
@@ -157,7 +166,7 @@ function handleTail(st: Statement, comment: AttachingComment, text: string, endO
     return endOfLine && !hasTrailing(st) ? util.addTrailingComment(st, comment) : util.addLeadingComment(st, comment);
   const hasOpen = ((st as { comments?: AttachingComment[] }).comments ?? []).some((c) => c.marker === 'open');
   if (endOfLine && !hasOpen) return util.addDanglingComment(st, comment, 'open');
-  const first = st.kind === 'Machine' ? st.body[0] : 'attributes' in st ? st.attributes[0] : undefined;
+  const first = st.kind === 'Machine' || st.kind === 'CompatSet' ? st.body[0] : 'attributes' in st ? st.attributes[0] : undefined;
   return first ? util.addLeadingComment(first, comment) : util.addDanglingComment(st, comment, 'body');
 }
 
@@ -172,7 +181,7 @@ function handleBlock(st: Statement, open: number, comment: AttachingComment, tex
   const endOfLine = placement !== 'ownLine';
   let prev = comment.precedingNode;
   let next = comment.followingNode;
-  if (st.kind !== 'Machine' && 'attributes' in st) {
+  if (st.kind !== 'Machine' && st.kind !== 'CompatSet' && 'attributes' in st) {
     const attr = st.attributes.find((a) => contains(a, o));
     if (attr) {
       prev = attr;

@@ -13,7 +13,7 @@ type Path = AstPath<Node>;
 type Print = (selector?: string | number | Array<string | number> | AstPath<Node>, args?: unknown) => Doc;
 type Options = ParserOptions<Node>;
 
-const statementKinds = new Set(['Include', 'Target', 'Machine', 'Hide', 'Tolerate', 'SetProperty', 'Allow', 'Requires']);
+const statementKinds = new Set(['Include', 'Target', 'Machine', 'CompatSet', 'Hide', 'Tolerate', 'SetProperty', 'Use', 'Allow', 'Requires']);
 
 /** Child keys of each node kind, in source order. */
 const visitorKeys: Record<string, readonly string[]> = {
@@ -21,9 +21,11 @@ const visitorKeys: Record<string, readonly string[]> = {
   Include: ['path'],
   Target: ['name'],
   Machine: ['name', 'inherits', 'body'],
+  CompatSet: ['name', 'body'],
+  Use: ['name', 'attributes'],
   Hide: ['registers', 'range', 'attributes'],
   Tolerate: ['registers', 'test', 'range', 'attributes'],
-  SetProperty: ['target', 'value', 'range', 'attributes'],
+  SetProperty: ['target', 'value', 'optional', 'range', 'attributes'],
   Allow: ['midr', 'revidr', 'aidr', 'range', 'attributes'],
   Requires: ['version', 'attributes'],
   KernelRange: ['from', 'to'],
@@ -82,8 +84,8 @@ function printDangling(comments: AttachingComment[], text: string): Doc[] {
 
 /** A statement list (file or machine body): one per line, blank lines kept (at most one), machines set apart. */
 function printStatements(path: Path, options: Options, print: Print, key: 'statements' | 'body'): Doc[] {
-  const parent = path.node as A.File | A.Machine;
-  const list = (key === 'statements' ? (parent as A.File).statements : (parent as A.Machine).body) as readonly Node[];
+  const parent = path.node as A.File | A.Machine | A.CompatSet;
+  const list = (key === 'statements' ? (parent as A.File).statements : (parent as A.Machine | A.CompatSet).body) as readonly Node[];
   const parts: Doc[] = [];
   path.each((p, i) => {
     const node = p.node as unknown as Node;
@@ -100,8 +102,9 @@ function printStatements(path: Path, options: Options, print: Print, key: 'state
 
 /** A blank line always sets a machine type apart, except between two bodyless ones (`machine virt-9.2;`). */
 function separatedMachines(a: Node, b: Node): boolean {
-  const body = (n: Node) => n.kind === 'Machine' && !n.bodyless;
-  return body(a) || body(b) || (a.kind === 'Machine') !== (b.kind === 'Machine');
+  const body = (n: Node) => (n.kind === 'Machine' && !n.bodyless) || n.kind === 'CompatSet';
+  const block = (n: Node) => n.kind === 'Machine' || n.kind === 'CompatSet';
+  return body(a) || body(b) || block(a) !== block(b);
 }
 
 /**
@@ -143,7 +146,7 @@ function printBlock(node: Node, items: Doc[], text: string): Doc {
   return [' {', indent([openDoc, inner.length ? [hardline, join(hardline, inner)] : '']), hardline, '}'];
 }
 
-type RuleNode = A.Hide | A.Tolerate | A.SetProperty | A.Allow | A.Requires;
+type RuleNode = A.Hide | A.Tolerate | A.SetProperty | A.Allow | A.Requires | A.Use;
 
 /** `;`, or the attribute block in canonical order: reason, refs in source order, the others. */
 function printTail(path: Path, options: Options, print: Print): Doc {
@@ -238,8 +241,18 @@ function genericPrint(path: Path, options: Options, print: Print): Doc {
     }
     case 'SetProperty': {
       const clauses = node.range ? [indent([line, print('range')])] : [];
-      return [group(['set ', print('target'), ' = ', print('value'), clauses]), printTail(path, options, print)];
+      const optional = node.optional ? [' ', print('optional')] : [];
+      return [group(['set ', print('target'), ' = ', print('value'), optional, clauses]), printTail(path, options, print)];
     }
+    case 'CompatSet': {
+      const head: Doc[] = ['compat ', print('name')];
+      if (node.body.length === 0 && dangling(node, 'open').length === 0 && dangling(node, 'body').length === 0)
+        return [head, ' {}'];
+      const items = node.body.length ? [printStatements(path, options, print, 'body')] : [];
+      return [head, printBlock(node, items, text)];
+    }
+    case 'Use':
+      return ['use ', print('name'), printTail(path, options, print)];
     case 'Allow': {
       const more: Doc[] = [];
       if (node.revidr) more.push(indent([line, 'revidr ', print('revidr')]));

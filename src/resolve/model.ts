@@ -67,6 +67,28 @@ export interface PropertySetting extends Provenance {
   readonly driver: string;
   readonly property: string;
   readonly value: string;
+  /** QEMU's `.optional = true`: no error when no object has the property. */
+  readonly optional?: boolean;
+  /** The shared compat set the entry comes from (`hw_compat_10_1`), when it is not the machine type's own `set`. */
+  readonly compatSet?: string;
+}
+
+/** `use NAME;` on a machine type (own rules only). */
+export interface UsedSet extends Provenance {
+  readonly name: string;
+  /** Span of the set's name in the `use` statement (not part of the JSON document). */
+  readonly refSpan: Span;
+}
+
+/** A shared compat set (`compat hw_compat_10_1 { ... }`), with its entries in source order. */
+export interface CompatSetInfo {
+  readonly name: string;
+  readonly source: SourceRef;
+  readonly span: Span;
+  /** Its `set` rules in order; `origin` is the set's name. */
+  readonly entries: readonly PropertySetting[];
+  /** Machine types whose own rules `use` it, in model order. */
+  readonly usedBy: readonly string[];
 }
 
 export interface AllowedCpu extends Provenance {
@@ -95,6 +117,12 @@ export interface RuleSet {
   readonly allowedCpus: readonly AllowedCpu[];
   /** Minimum host kernel of this machine type (not inherited). */
   readonly requiresKernel?: KernelRequirement;
+  /**
+   * Own rules only: the shared compat sets this machine type applies, in
+   * source order. They are applied before its own `set`s; their entries take
+   * part in `effective.properties` like its own.
+   */
+  readonly uses?: readonly UsedSet[];
 }
 
 export interface MachineType {
@@ -129,4 +157,6 @@ export interface Model {
   /** Sorted by family, then newest version first (QEMU's order in hw/arm/virt.c). */
   readonly machines: readonly MachineType[];
   readonly files: readonly SourceFileInfo[];
+  /** Shared compat sets, sorted by name (absent: none declared). */
+  readonly compatSets?: readonly CompatSetInfo[];
 }

@@ -6,6 +6,7 @@ import { encodeSysreg, parseGenericSysregName, sysregLimits, type SysregFields }
 import { compareVersions } from '../syntax/literals.js';
 import type { Project } from './load.js';
 import { computeChains, type Chains } from './chain.js';
+import { appliedRules, collectCompatSets, compatSetInfos, setEntries, usesOf } from './compat-sets.js';
 import type * as M from './model.js';
 import { CpuEntry, HiddenEntry, KernelEntry, mergeChain, mergeOverParent, Prov, PropertyEntry, RuleSetImpl, RuleSource, ToleratedEntry } from './entries.js';
 
@@ -215,15 +216,27 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
   const targets = new Map<string, M.CTarget>();
   for (const f of project.files) targets.set(f.path, fileTarget(f.ast, options.defaultTarget ?? 'x-mig'));
 
+  // Shared compat sets (issue 15): their entries, and each machine type's `use`s.
+  const compatSets = collectCompatSets(project);
+  const setEntryMap = new Map([...compatSets.sets.values()].map((d) => [d.name, setEntries(d, provenance)]));
   const own = new Map<string, M.RuleSet>();
   for (const d of chains.order) {
-    const set = ownRules(d.node, d.name, d.file, catalog, report);
+    const plain = ownRules(d.node, d.name, d.file, catalog, report);
+    const uses = usesOf(d.node, d.name, d.file, compatSets, provenance, report);
+    const set = uses.length > 0 ? { ...plain, uses } : plain;
     // A duplicate declaration is reported by its rule; its rules are still checked, but only the first one counts.
     if (!own.has(d.name)) own.set(d.name, set);
   }
 
-  // Effective sets, parent first: each is its parent's plus its own (the parent's chain is this chain
-  // without its first entry). Chains cut at a cycle or at the length limit are merged in full.
+  // Effective sets, parent first: each is its parent's plus what it applies itself (the entries of the
+  // compat sets it uses, then its own rules; the parent's chain is this chain without its first entry).
+  // Chains cut at a cycle or at the length limit are merged in full.
+  const applied = new Map<string, M.RuleSet>();
+  const appliedOf = (name: string): M.RuleSet => {
+    let a = applied.get(name);
+    if (!a) applied.set(name, (a = appliedRules(own.get(name)!, setEntryMap)));
+    return a;
+  };
   const effective = new Map<string, M.RuleSet>();
   const declared = [...chains.machines.values()];
   const chainOf = (name: string) => chains.chain.get(name) ?? [name];
@@ -233,9 +246,9 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     const chain = chainOf(d.name);
     const parentChain = chain.length > 1 ? chains.chain.get(chain[1]) : undefined;
     const parentEffective = parentChain && isTail(chain, parentChain) ? effective.get(chain[1]) : undefined;
-    if (chain.length === 1) effective.set(d.name, mergeOverParent(undefined, own.get(d.name)!));
-    else if (parentEffective) effective.set(d.name, mergeOverParent(parentEffective, own.get(d.name)!));
-    else effective.set(d.name, mergeChain([...chain].reverse().map((n) => own.get(n)!)));
+    if (chain.length === 1) effective.set(d.name, mergeOverParent(undefined, appliedOf(d.name)));
+    else if (parentEffective) effective.set(d.name, mergeOverParent(parentEffective, appliedOf(d.name)));
+    else effective.set(d.name, mergeChain([...chain].reverse().map(appliedOf)));
   }
 
   const machines: M.MachineType[] = [];
@@ -266,7 +279,11 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   });
   return {
-    model: { machines, files: project.files.map((f) => ({ path: f.path, sha256: f.sha256 })) },
+    model: {
+      machines,
+      files: project.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      ...(compatSets.sets.size > 0 ? { compatSets: compatSetInfos(compatSets, setEntryMap, machines) } : {}),
+    },
     chains,
     diagnostics,
   };

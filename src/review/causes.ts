@@ -129,7 +129,9 @@ export function groupCauses(input: GroupInput): CauseDraft[] {
     }
     let cause: CauseDraft;
     if (INHERITED_KINDS.has(c.kind) && c.origin !== null) {
-      cause = open(`${c.kind}|${c.origin}|${c.rule}|${c.before}|${c.after}`, c, c.origin, c.location, c.side);
+      // Keyed by the rule's source when known: an entry of a shared compat set (issue 15) is one
+      // rule whichever machine types use it, so its edit is one cause reaching all of them.
+      cause = open(c.rule ? `${c.kind}|${c.rule}|${c.before}|${c.after}` : `${c.kind}|${c.origin}|${c.rule}|${c.before}|${c.after}`, c, c.origin, c.location, c.side);
     } else if (c.kind === 'target-changed') {
       cause = open(`target|${c.location?.file ?? c.machine}|${c.before}|${c.after}`, c, c.machine, c.location, c.side);
       if (cause.subjects.length === 0) cause.summary = `C target changed from ${c.before ?? ''} to ${c.after ?? ''}`;

@@ -54,7 +54,7 @@ export interface Comment extends Node {
   readonly text: string;
 }
 
-export type TopStatement = Include | Target | Machine;
+export type TopStatement = Include | Target | Machine | CompatSet;
 
 /** `include "path/to/other.mtc";` paths are relative to the including file. */
 export interface Include extends Node {
@@ -79,8 +79,26 @@ export interface Machine extends Node {
   readonly bodyless: boolean;
 }
 
-export type MachineStatement = Hide | Tolerate | SetProperty | Allow | Requires;
+export type MachineStatement = Hide | Tolerate | SetProperty | Allow | Requires | Use;
 export type Rule = MachineStatement;
+
+/**
+ * `compat hw_compat_10_1 { set ...; }`: a shared compat set, declared once and
+ * used by machine types of any family (QEMU's `hw_compat_X_Y[]` of
+ * hw/core/machine.c, `pc_compat_X_Y[]`, `arm_virt_compat_defaults[]`). Only
+ * `set` rules belong in it; anything else parsed in its body is diagnosed.
+ */
+export interface CompatSet extends Node {
+  readonly kind: 'CompatSet';
+  readonly name: Identifier | undefined;
+  readonly body: readonly MachineStatement[];
+}
+
+/** `use hw_compat_10_1;`: the machine type applies a shared compat set (QEMU's `compat_props_add(mc->compat_props, hw_compat_10_1, ...)`). */
+export interface Use extends RuleBase {
+  readonly kind: 'Use';
+  readonly name: Identifier | undefined;
+}
 
 /** Kernel versions a rule is about: `since 6.15`, `kernel 6.5..6.12`, `kernel ..6.12`. */
 export interface KernelRange extends Node {
@@ -134,6 +152,8 @@ export interface SetProperty extends RuleBase {
   readonly driver: string | undefined;
   readonly property: string | undefined;
   readonly value: Identifier | StringLiteral | NumberLiteral | undefined;
+  /** `set d.p = v optional;`: QEMU's `.optional = true` (no error when no object has the property). */
+  readonly optional?: Identifier;
 }
 
 /** `allow cpu 0x413fd0c1 [revidr N] [aidr N];` : a CPU implementation hosts may have. */
@@ -179,6 +199,8 @@ export type AnyNode =
   | Include
   | Target
   | Machine
+  | CompatSet
+  | Use
   | Hide
   | Tolerate
   | SetProperty

@@ -31,6 +31,7 @@ export class MtcParser extends ClauseGrammar {
           { ALT: () => this.SUBRULE(this.machine) },
           { ALT: () => this.SUBRULE(this.include) },
           { ALT: () => this.SUBRULE(this.target) },
+          { ALT: () => this.SUBRULE(this.compatSet) },
           {
             ALT: () => {
               this.SUBRULE(this.junk, { ARGS: [JunkContext.Top] });
@@ -39,7 +40,7 @@ export class MtcParser extends ClauseGrammar {
             IGNORE_AMBIGUITIES: true,
           },
         ],
-        ERR_MSG: '`machine`, `include` or `target`',
+        ERR_MSG: '`machine`, `compat`, `include` or `target`',
       });
       if (!this.RECORDING_PHASE && s) statements.push(s);
     });
@@ -95,6 +96,7 @@ export class MtcParser extends ClauseGrammar {
                     { ALT: () => this.SUBRULE(this.set) },
                     { ALT: () => this.SUBRULE(this.allow) },
                     { ALT: () => this.SUBRULE(this.requires) },
+                    { ALT: () => this.SUBRULE(this.use) },
                     {
                       ALT: () => {
                         this.SUBRULE2(this.junk, { ARGS: [JunkContext.Body] });
@@ -103,7 +105,7 @@ export class MtcParser extends ClauseGrammar {
                       IGNORE_AMBIGUITIES: true,
                     },
                   ],
-                  ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `allow` or `requires`)',
+                  ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)',
                 });
                 if (!this.RECORDING_PHASE && st) body.push(st);
               },
@@ -171,8 +173,14 @@ export class MtcParser extends ClauseGrammar {
         { ALT: () => this.leaf(this.CONSUME2(T.Ident), 'ident') },
         { ALT: () => this.SUBRULE(this.stringLit) },
         { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
+        // Shared compat sets (issue 15): `optional` is a keyword, and still a valid value word.
+        { ALT: () => this.leaf(this.CONSUME2(T.Optional), 'ident') },
       ],
       ERR_MSG: 'a property value (a word, a number or a string)',
+    });
+    let optional: IToken | undefined;
+    this.OPTION(() => {
+      optional = this.CONSUME(T.Optional);
     });
     const clauses = this.SUBRULE(this.clauses);
     const tail = this.SUBRULE(this.ruleTail);
@@ -186,6 +194,7 @@ export class MtcParser extends ClauseGrammar {
       driver: t && dot > 0 ? t.name.slice(0, dot) : undefined,
       property: t && dot > 0 ? t.name.slice(dot + 1) : undefined,
       value,
+      ...(optional && !optional.isInsertedInRecovery ? { optional: this.n.ident(optional) } : {}),
       range: pickRange(clauses),
       attributes: tail?.attributes ?? [],
       span: this.n.span(this.n.startOf(kw), tail?.end ?? this.prevEnd()),
@@ -248,6 +257,71 @@ export class MtcParser extends ClauseGrammar {
     return {
       kind: 'Requires',
       version: v.isInsertedInRecovery ? undefined : this.n.version(v),
+      range: undefined,
+      attributes: tail?.attributes ?? [],
+      span: this.n.span(this.n.startOf(kw), tail?.end ?? this.prevEnd()),
+    };
+  });
+
+  // ---- shared compat sets (issue 15) --------------------------------------
+
+  /** `compat NAME { set ...; }`: its body takes the rules a machine body takes; validation keeps only `set`. */
+  private compatSet = this.RULE('compatSet', (): A.CompatSet => {
+    const kw = this.CONSUME(T.Compat);
+    const name = this.CONSUME(T.Ident);
+    const body: A.MachineStatement[] = [];
+    let endTok: IToken | undefined;
+    this.CONSUME(T.LCurly);
+    this.MANY({
+      GATE: () => this.LA(1).tokenType !== T.RCurly && !topStarts.has(this.LA(1).tokenType),
+      DEF: () => {
+        const st = this.OR({
+          DEF: [
+            { ALT: () => this.SUBRULE(this.set) },
+            { ALT: () => this.SUBRULE(this.hide) },
+            { ALT: () => this.SUBRULE(this.tolerate) },
+            { ALT: () => this.SUBRULE(this.allow) },
+            { ALT: () => this.SUBRULE(this.requires) },
+            { ALT: () => this.SUBRULE(this.use) },
+            {
+              ALT: () => {
+                this.SUBRULE(this.junk, { ARGS: [JunkContext.Body] });
+                return undefined;
+              },
+              IGNORE_AMBIGUITIES: true,
+            },
+          ],
+          ERR_MSG: 'a `set` rule',
+        });
+        if (!this.RECORDING_PHASE && st) body.push(st);
+      },
+    });
+    this.OR2([
+      { ALT: () => (endTok = this.CONSUME(T.RCurly)) },
+      {
+        ALT: () => {
+          if (!this.RECORDING_PHASE) this.missing('`}`', `to close compat set \`${name.image}\``, ruleHelp.compatSet);
+        },
+      },
+    ]);
+    if (this.RECORDING_PHASE) return undefined as never;
+    return {
+      kind: 'CompatSet',
+      name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
+      body,
+      span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
+    };
+  });
+
+  /** `use NAME;` inside a machine type. */
+  private use = this.RULE('use', (): A.Use => {
+    const kw = this.CONSUME(T.Use);
+    const name = this.CONSUME(T.Ident);
+    const tail = this.SUBRULE(this.ruleTail);
+    if (this.RECORDING_PHASE) return undefined as never;
+    return {
+      kind: 'Use',
+      name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
       range: undefined,
       attributes: tail?.attributes ?? [],
       span: this.n.span(this.n.startOf(kw), tail?.end ?? this.prevEnd()),

@@ -10,14 +10,16 @@ import * as T from './tokens.js';
 import { closest } from '../util/words.js';
 
 export const ruleHelp: Record<string, string> = {
-  file: 'a rule file holds `machine`, `include` and `target` statements',
+  file: 'a rule file holds `machine`, `compat`, `include` and `target` statements',
+  compatSet: 'a shared compat set is written `compat hw_compat_10_1 { set driver.property = value; ... }`',
+  use: 'write `use NAME;` with the name of a `compat` set, for example `use hw_compat_10_1;`',
   machine: 'a machine type is written `machine virt-10.1 [inherits virt-10.2] { ... }` or `machine virt-11.0;`',
   include: 'write `include "other.mtc";`',
   target: 'write `target x-mig;` or `target tolerances;`',
   hide: 'write `hide REGISTER[, REGISTER...] [since VERSION] { reason "..."; }`',
   tolerate:
     'write `tolerate REGISTER[, ...] [when value & MASK == VALUE] [kernel FROM..TO] { reason "..."; }`',
-  set: 'write `set driver.property = value;`, for example `set arm-cpu.pauth = off;`',
+  set: 'write `set driver.property = value [optional];`, for example `set arm-cpu.pauth = off;`',
   allow: 'write `allow cpu MIDR [revidr VALUE] [aidr VALUE];`, for example `allow cpu 0x413fd0c1;`',
   requires: 'write `requires kernel VERSION;`, for example `requires kernel 5.19;`',
   kernelRange: 'write `since 6.15`, `kernel 6.5..6.12`, `kernel 6.5..` or `kernel ..6.12`',

@@ -17,8 +17,8 @@ export const enum JunkContext {
   Attributes = 2,
 }
 
-export const topStarts = new Set<TokenType>([T.Machine, T.Include, T.Target]);
-export const bodyStarts = new Set<TokenType>([T.Hide, T.Tolerate, T.Set, T.Allow, T.Requires]);
+export const topStarts = new Set<TokenType>([T.Machine, T.Include, T.Target, T.Compat]);
+export const bodyStarts = new Set<TokenType>([T.Hide, T.Tolerate, T.Set, T.Allow, T.Requires, T.Use]);
 const noStarts = new Set<TokenType>();
 
 /** What skipping needs of the parser. */
@@ -65,9 +65,9 @@ export function skipJunk(c: JunkCursor, first: IToken, ctx: JunkContext): Diagno
   if (c.reportedAt(first.startOffset)) return undefined;
   const expected =
     ctx === JunkContext.Top
-      ? '`machine`, `include` or `target`'
+      ? '`machine`, `compat`, `include` or `target`'
       : ctx === JunkContext.Body
-        ? 'a rule (`hide`, `tolerate`, `set`, `allow` or `requires`)'
+        ? 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)'
         : 'an attribute (`reason` or `ref`)';
   const what =
     ctx === JunkContext.Body && first.tokenType === T.Ident
@@ -84,8 +84,8 @@ export function skipJunk(c: JunkCursor, first: IToken, ctx: JunkContext): Diagno
       ctx === JunkContext.Top
         ? ruleHelp.file
         : ctx === JunkContext.Body
-          ? (suggestKeyword(first.image, ['hide', 'tolerate', 'set', 'allow', 'requires']) ??
-            'rules inside a machine type start with `hide`, `tolerate`, `set`, `allow` or `requires`')
+          ? (suggestKeyword(first.image, ['hide', 'tolerate', 'set', 'use', 'allow', 'requires']) ??
+            'rules inside a machine type start with `hide`, `tolerate`, `set`, `use`, `allow` or `requires`')
           : ruleHelp.attribute,
   };
 }

@@ -66,6 +66,10 @@ export const Since = keyword('since');
 export const When = keyword('when');
 export const Value = keyword('value');
 export const Sysreg = keyword('sysreg');
+// Shared compat sets (issue 15).
+export const Compat = keyword('compat');
+export const Use = keyword('use');
+export const Optional = keyword('optional');
 
 /** Hex (`0x603000000013c103`, `_` separators allowed), decimal, or a dotted version (`6.15`). */
 export const NumberTok = createToken({
@@ -103,7 +107,7 @@ export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, start_chars
 
 export const keywordTokens: readonly TokenType[] = [
   Machine, Inherits, Include, Target, Hide, Tolerate, Set, Allow, Cpu, Revidr, Aidr, Requires,
-  Kernel, Since, When, Value, Sysreg,
+  Kernel, Since, When, Value, Sysreg, Compat, Use, Optional,
 ];
 
 export const allTokens: readonly TokenType[] = [

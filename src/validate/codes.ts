@@ -164,6 +164,36 @@ export const structuralCodes = codeTable({
     summary: 'A machine type name QEMU would not accept',
     docs: 'Machine type names are lower-case letters, digits, `-`, `_` and `.`, starting with a letter (`virt-10.1`, `virt-rhel9.6.0`, `pc-q35-2.11`). The name becomes a C identifier in the generated options functions.',
   },
+  MTC1028: {
+    name: 'rule-in-compat-set',
+    severity: 'error',
+    summary: 'A shared compat set holds a rule other than `set`',
+    docs: 'A `compat NAME { ... }` set is a list of compat properties, as QEMU\'s `hw_compat_10_1[]` is a `GlobalProperty` array: only `set driver.property = value [optional];` belongs in it. Register rules (`hide`, `tolerate`) are merged over each machine type\'s chain and set once, `allow` and `requires` describe one machine type\'s hosts, and sets do not nest: write those on the machine types.',
+  },
+  MTC1029: {
+    name: 'unknown-compat-set',
+    severity: 'error',
+    summary: '`use` names a compat set that is not declared',
+    docs: '`use hw_compat_10_1;` applies the shared compat set declared with `compat hw_compat_10_1 { ... }` in any file of the project (include the file that declares it). The help suggests a declared set with a similar name.',
+  },
+  MTC1030: {
+    name: 'duplicate-compat-set',
+    severity: 'error',
+    summary: 'A compat set is declared more than once',
+    docs: 'Each shared compat set is declared once in the whole rule tree: it becomes one C array (`GlobalProperty hw_compat_10_1[]`), which QEMU defines once. Merge the two declarations.',
+  },
+  MTC1031: {
+    name: 'unused-compat-set',
+    severity: 'warning',
+    summary: 'A compat set no machine type uses',
+    docs: 'A `compat` set takes effect only through `use NAME;` in a machine type. One that nothing uses generates no C. Use it, or remove it.',
+  },
+  MTC1032: {
+    name: 'repeated-use',
+    severity: 'warning',
+    summary: 'A machine type uses the same compat set twice',
+    docs: 'The second `use` adds every entry of the set again (QEMU\'s compat_props_add() appends, and `query-machines` would list them twice); the effective values do not change. Remove the repeated `use`.',
+  },
 });
 
 /** Input/output and internal failures (MTC90xx). */

@@ -21,6 +21,7 @@ import { qemuFamily } from './rules/qemu-family.js';
 import { qemuInterface } from './rules/qemu-interface.js';
 import { qemuBuiltinTolerance } from './rules/qemu-builtin-tolerance.js';
 import { qemuMachineTypes } from './rules/qemu-machine-types.js';
+import { compatSets } from './rules/compat-sets.js';
 
 /** Every validation rule, structural first, then catalog-based. */
 export const allRules: readonly ValidationRule[] = [
@@ -36,6 +37,7 @@ export const allRules: readonly ValidationRule[] = [
   invalidMidr,
   repeatedRule,
   hiddenAndTolerated,
+  compatSets,
   ...catalogRules,
   // What the C emitters cannot express; checked here so that `check` reports every error `build` would.
   mixedTargetsInChain,

@@ -6,7 +6,10 @@ export interface MachineInFile {
   readonly machine: A.Machine;
 }
 
-export interface RuleInFile extends MachineInFile {
+export interface RuleInFile {
+  readonly file: string;
+  /** The machine type, or the shared compat set, the rule is written in. */
+  readonly machine: A.Machine | A.CompatSet;
   readonly rule: A.Rule;
 }
 
@@ -32,6 +35,9 @@ export function rulesOf(project: Project): readonly RuleInFile[] {
   if (!list) {
     list = [];
     for (const m of machinesOf(project)) for (const rule of m.machine.body) list.push({ file: m.file, machine: m.machine, rule });
+    // The rules of shared compat sets are checked like a machine type's (issue 15).
+    for (const f of project.files)
+      for (const st of f.ast.statements) if (st.kind === 'CompatSet') for (const rule of st.body) list.push({ file: f.path, machine: st, rule });
     ruleLists.set(project, list);
   }
   return list;

@@ -96,6 +96,7 @@ export interface CEntry {
   driver: string;
   property: string;
   value: string;
+  optional?: boolean;
 }
 export type Stmt =
   | { op: 'call'; fn: string }
@@ -148,6 +149,13 @@ export function parseGenerated(src: string): CUnit {
     } while (depth > 0);
   };
   while (i < t.length) {
+    // Shared compat sets (issue 15): `extern` declarations, and arrays without `static` (compat-sets.c).
+    if (t[i]!.text === 'extern') {
+      while (t[i]!.text !== ';') i++;
+      i++;
+      continue;
+    }
+    if (t[i]!.text === 'GlobalProperty' || (t[i]!.text === 'const' && t[i + 1]!.text === 'size_t')) t.splice(i, 0, { kind: 'id', text: 'static' });
     if (t[i]!.text === 'static' && t[i + 1]!.text === 'GlobalProperty') {
       i += 2;
       const name = ident();
@@ -163,9 +171,14 @@ export function parseGenerated(src: string): CUnit {
         const property = strings();
         expect(',');
         const value = strings();
+        let optional = false;
+        if (t[i]!.text === ',' && t[i + 1]!.text === '.') {
+          for (const x of [',', '.', 'optional', '=', 'true']) expect(x);
+          optional = true;
+        }
         expect('}');
         expect(',');
-        entries.push({ driver, property, value });
+        entries.push({ driver, property, value, ...(optional ? { optional } : {}) });
       }
       expect('}');
       expect(';');

@@ -30,7 +30,7 @@ export function generateShipped(): Generated {
 }
 
 /** The shipped rules and the example projects: every family and both C targets. */
-export const PROJECTS = ['rules', 'examples/x-mig-series', 'examples/x86-smi-count'] as const;
+export const PROJECTS = ['rules', 'examples/x-mig-series', 'examples/x86-smi-count', 'examples/compat-sets'] as const;
 
 export function generateProject(dir: string): Generated {
   return generate(modelOf([dir]));

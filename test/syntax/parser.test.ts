@@ -169,7 +169,7 @@ describe('syntax diagnostics', () => {
     const r = parse('machine m-1.0 {\n  hidee A;\n  hide B;\n}');
     expect(codes(r.diagnostics)).toEqual(['MTC0005']);
     expect(r.diagnostics[0].message).toBe(
-      'unknown rule `hidee`: expected a rule (`hide`, `tolerate`, `set`, `allow` or `requires`)',
+      'unknown rule `hidee`: expected a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)',
     );
     expect(r.diagnostics[0].help).toBe('did you mean `hide`?');
     expect(where(r.diagnostics[0])).toBe('2:3-2:8');
@@ -179,7 +179,7 @@ describe('syntax diagnostics', () => {
   it('MTC0005 junk at top level skips a whole braced block', () => {
     const r = parse('machin m-1.0 { hide A; }\nmachine m-2.0;');
     expect(codes(r.diagnostics)).toEqual(['MTC0005']);
-    expect(r.diagnostics[0].message).toBe('unexpected `machin`: expected `machine`, `include` or `target`');
+    expect(r.diagnostics[0].message).toBe('unexpected `machin`: expected `machine`, `compat`, `include` or `target`');
     expect(r.ast.statements).toHaveLength(1);
   });
 

@@ -28,6 +28,7 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModu
   ['gitlab-note', () => import('./gitlab-note.js')],
   ['codes', () => import('./codes.js')],
   ['capture', () => import('./capture.js')],
+  ['import', () => import('./import.js')],
 ];
 
 /**
