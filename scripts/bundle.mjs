@@ -27,6 +27,9 @@ await build({
   target: 'node20',
   external: ['prettier', 'playwright-core', 'esbuild'],
   define: { 'import.meta.url': '__mtcImportMetaUrl' },
+  // A script run by vm.Script has no dynamic import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING):
+  // every import() becomes a require(), for bundled modules and node: builtins alike.
+  supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'linked',

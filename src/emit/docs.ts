@@ -75,7 +75,7 @@ function origin(p: Provenance & { compatSet?: string; optional?: boolean }, m: M
 
 /** A rule's row: its own cells, then Origin, Reason and References, or a link to where it is declared. */
 function ruleRow(p: Provenance, m: MachineType, cells: string[]): Row {
-  if (p.origin === m.name) return { cells: [...cells, 'own', p.reason ?? ''], refs: p.refs };
+  if (p.origin === m.name) return { cells: [...cells, origin(p, m), p.reason ?? ''], refs: p.refs };
   return { cells: [...cells, origin(p, m), ''], inheritedFrom: p.origin };
 }
 

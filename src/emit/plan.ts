@@ -34,11 +34,10 @@
  * machvirt_init() calls it for each vCPU before realizing it.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { MachineType, Model, PropertySetting, ToleratedRegister, HiddenRegister, CTarget } from '../resolve/model.js';
+import type { CompatSetInfo, MachineType, Model, PropertySetting, ToleratedRegister, HiddenRegister, CTarget } from '../resolve/model.js';
 import type { FamilyNaming } from '../qemu/families.js';
 import { HIDDEN_PROP, MANAGED_ARRAY_PROPS, SAFE_MISSING_PROP, TOLERANCE_HOOK, compatArrayName, emptyQemuConfig, helperName, optionsFnName, registrationLine, toleranceFnName } from '../qemu/families.js';
 import { makeQemuContext, type QemuContext } from '../qemu/context.js';
-import { entryOf, planCompatSets, type CompatSetPlan, type UsePlan } from './compat-sets.js';
 
 export { HIDDEN_PROP, SAFE_MISSING_PROP, MANAGED_ARRAY_PROPS };
 export const ARM_CPU = 'arm-cpu';
@@ -303,4 +302,45 @@ export function applyPlan(plan: BuildPlan, machine: string): { props: AppliedPro
   for (const e of mp.props?.entries ?? []) props.push({ driver: e.driver, property: e.property, value: e.value });
   const tolerance = mp.tolerance ?? base.tolerance;
   return { props, ...(tolerance ? { tolerance } : {}) };
+}
+
+/* ---- shared compat sets (issue 15) ---- */
+
+export interface CompatSetPlan {
+  readonly name: string;
+  readonly info: CompatSetInfo;
+  readonly entries: readonly CompatEntry[];
+  /** Families whose machine types use it, sorted. */
+  readonly families: readonly string[];
+}
+
+export interface UsePlan {
+  readonly name: string;
+  readonly entries: readonly CompatEntry[];
+}
+
+export function entryOf(p: PropertySetting): CompatEntry {
+  return { driver: p.driver, property: p.property, value: p.value, setting: p, ...(p.optional ? { optional: true } : {}) };
+}
+
+/** The sets the model's machine types use, sorted by name; NUL and control characters refused as for `set`. */
+export function planCompatSets(model: Model, diagnostics: Diagnostic[]): CompatSetPlan[] {
+  const out: CompatSetPlan[] = [];
+  for (const info of model.compatSets ?? []) {
+    if (info.usedBy.length === 0) continue;
+    for (const p of info.entries)
+      for (const text of [p.driver, p.property, p.value])
+        if (/[\u0000-\u001f\u007f]/.test(text))
+          diagnostics.push({
+            code: 'MTC3005',
+            severity: 'error',
+            message: `\`set ${p.driver}.${p.property}\` contains a NUL or control character`,
+            file: p.source.file,
+            span: p.span,
+            help: 'QEMU reads these as C strings; remove the character',
+          });
+    const families = [...new Set(info.usedBy.map((n) => model.machines.find((m) => m.name === n)?.family).filter((f): f is string => !!f))].sort();
+    out.push({ name: info.name, info, entries: info.entries.map(entryOf), families });
+  }
+  return out;
 }

@@ -23,7 +23,8 @@ import { MacroResolver, familyDefaultArrays, optionsArrays, readCompatArrays, ty
 import type { QemuProfile } from '../qemu/profile.js';
 import { TreeFiles } from '../qemu/tree-files.js';
 import { scalarEntryLines } from './c.js';
-import { compatSetArrayLines, type CompatSetPlan } from './compat-sets.js';
+import { compatSetArrayLines } from './compat-sets.js';
+import type { CompatSetPlan } from './plan.js';
 import type { BuildPlan, FamilyPlan, MachinePlan } from './plan.js';
 
 export interface TreeSets {

@@ -25,7 +25,8 @@ import { GENERATED_MARKER, compatArrayLines, helperLines, hookCallLines, hookFie
 import { unifiedDiff } from './diff.js';
 import { TOLERANCE_HOOK, type BuildPlan, type FamilyPlan, type MachinePlan } from './plan.js';
 import { missingUses, treeSets } from './qemu-tree-sets.js';
-import { compatSetArrayLines, useLines } from './compat-sets.js';
+import { compatSetArrayLines } from './compat-sets.js';
+import { useLines } from './c.js';
 
 export const VIRT_C = 'hw/arm/virt.c';
 export const PATCH_FILE = 'qemu/mtc.patch';

@@ -145,7 +145,7 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
 
 /** Reading order of the rules in the grammar artifacts (Chevrotain lists them in definition order, spread over two classes). */
 const ARTIFACT_ORDER = ['junk', 'file', 'include', 'target', 'machine', 'clauses', 'hide', 'tolerate', 'set', 'allow', 'requires',
-  'kernelRange', 'valueTest', 'ruleTail', 'attribute', 'regList', 'regRef', 'tuple', 'stringLit'];
+  'kernelRange', 'valueTest', 'ruleTail', 'attribute', 'regList', 'regRef', 'tuple', 'stringLit', 'compatSet', 'use'];
 
 /** The grammar as Chevrotain sees it (for railroad diagrams and the committed snapshot). */
 export function serializedGrammar() {

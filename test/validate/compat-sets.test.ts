@@ -107,10 +107,16 @@ describe('diagnostics', () => {
 
 describe('semantics: QEMU order over the chain', () => {
   const { r, gen } = build({ 'sets.mtc': SETS, 'virt.mtc': VIRT });
+  type Prop = { driver: string; property: string; value: string; origin: string; compatSet?: string; optional?: boolean };
   const doc = JSON.parse(gen.files.get('mtc-build.json')!) as {
-    machineTypes: { name: string; compatProps: { 'qom-type': string; property: string; value: string }[]; uses?: string[]; effective: { properties: { driver: string; property: string; value: string; origin: string; compatSet?: string; optional?: boolean }[] } }[];
+    rules: unknown[];
+    machineTypes: { name: string; compatProps: { 'qom-type': string; property: string; value: string }[]; uses?: string[]; effective: { properties: number[] } }[];
   };
-  const mt = (n: string) => doc.machineTypes.find((m) => m.name === n)!;
+  // The build document (version 2) lists every rule once; a machine type's sets are indexes into it.
+  const mt = (n: string) => {
+    const m = doc.machineTypes.find((x) => x.name === n)!;
+    return { ...m, effective: { properties: m.effective.properties.map((i) => doc.rules[i] as Prop) } };
+  };
 
   it('compatProps: each used set in `use` order, then the own `set`s, newest machine type first (as query-machines lists them)', () => {
     expect(mt('virt-10.0').compatProps.map((p) => `${p['qom-type']}.${p.property}=${p.value}`)).toEqual([
@@ -172,7 +178,8 @@ describe('semantics: QEMU order over the chain', () => {
   it('docs: an entry from a set says which set, and `optional`', () => {
     // Markdown escapes the parentheses and underscores: compare without the backslashes.
     const md = gen.files.get('docs/virt.md')!.replace(/\\/g, '');
-    expect(md).toContain('| `virtio-net-device` | `host_tunnel` | `off` | inherited from virt-10.1 (compat set hw_compat_10_1) |');
+    // An inherited entry links to the machine type that declares it (its reason is written there only).
+    expect(md).toContain('| `virtio-net-device` | `host_tunnel` | `off` | [inherited from virt-10.1 (compat set hw_compat_10_1)](#virt-101) |');
     expect(md).toContain('| `virtio-pci` | `disable-modern` | `on` | own (compat set hw_compat_10_0, optional) |');
   });
 });

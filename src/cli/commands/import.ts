@@ -1,4 +1,10 @@
+/** `mtc import --qemu-tree DIR`: a QEMU tree's machine types and compat arrays into rule files (src/import), and the report. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { importTree, reportMarkdown, TreeError } from '../../import/import.js';
+import { writeOutputFile } from '../../util/write-output.js';
+import { parseFormat, printDiagnostics, reportUsage } from '../report.js';
 import type { SetExit } from './types.js';
 
 export interface ImportCliOptions {
@@ -29,13 +35,8 @@ export function register(program: Command, setExit: SetExit): void {
 
 /** `mtc import`: option checks, printing and exit codes; the work is src/import. */
 async function runImport(opts: ImportCliOptions): Promise<number> {
-  const { parseFormat, printDiagnostics, reportUsage } = await import('../report.js');
   try {
     const format = parseFormat(opts.format);
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    const { importTree, reportMarkdown, TreeError } = await import('../../import/import.js');
-    const { writeOutputFile } = await import('../../util/write-output.js');
     let result;
     try {
       result = importTree(opts.qemuTree!, { families: opts.family, dir: opts.out });
