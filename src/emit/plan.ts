@@ -228,16 +228,7 @@ export function planBuild(model: Model, qemu: QemuContext = presetsOnly): { plan
       }
       const propEntries: CompatEntry[] = [];
       for (const p of ownScalars(m)) {
-        for (const text of [p.driver, p.property, p.value])
-          if (/[\u0000-\u001f\u007f]/.test(text))
-            diagnostics.push({
-              code: 'MTC3005',
-              severity: 'error',
-              message: `\`set ${p.driver}.${p.property}\` contains a NUL or control character`,
-              file: p.source.file,
-              span: p.span,
-              help: 'QEMU reads these as C strings; remove the character',
-            });
+        refuseControlCharacters(p, diagnostics);
         propEntries.push(entryOf(p));
       }
       const base = compatArrayName(naming, m);
@@ -323,22 +314,26 @@ export function entryOf(p: PropertySetting): CompatEntry {
   return { driver: p.driver, property: p.property, value: p.value, setting: p, ...(p.optional ? { optional: true } : {}) };
 }
 
+/** MTC3005: a `set` whose driver, property or value holds a NUL or control character (QEMU reads them as C strings). */
+function refuseControlCharacters(p: PropertySetting, diagnostics: Diagnostic[]): void {
+  for (const text of [p.driver, p.property, p.value])
+    if (/[\u0000-\u001f\u007f]/.test(text))
+      diagnostics.push({
+        code: 'MTC3005',
+        severity: 'error',
+        message: `\`set ${p.driver}.${p.property}\` contains a NUL or control character`,
+        file: p.source.file,
+        span: p.span,
+        help: 'QEMU reads these as C strings; remove the character',
+      });
+}
+
 /** The sets the model's machine types use, sorted by name; NUL and control characters refused as for `set`. */
 export function planCompatSets(model: Model, diagnostics: Diagnostic[]): CompatSetPlan[] {
   const out: CompatSetPlan[] = [];
   for (const info of model.compatSets ?? []) {
     if (info.usedBy.length === 0) continue;
-    for (const p of info.entries)
-      for (const text of [p.driver, p.property, p.value])
-        if (/[\u0000-\u001f\u007f]/.test(text))
-          diagnostics.push({
-            code: 'MTC3005',
-            severity: 'error',
-            message: `\`set ${p.driver}.${p.property}\` contains a NUL or control character`,
-            file: p.source.file,
-            span: p.span,
-            help: 'QEMU reads these as C strings; remove the character',
-          });
+    for (const p of info.entries) refuseControlCharacters(p, diagnostics);
     const families = [...new Set(info.usedBy.map((n) => model.machines.find((m) => m.name === n)?.family).filter((f): f is string => !!f))].sort();
     out.push({ name: info.name, info, entries: info.entries.map(entryOf), families });
   }
