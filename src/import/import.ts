@@ -21,7 +21,7 @@ import { MacroResolver, familyDefaultArrays, optionsArrays, readCompatArrays, ty
 import type { ProfileFamily, ProfileMachineType, QemuProfile } from '../qemu/profile.js';
 import { readQemuTree, TreeError } from '../qemu/read-tree.js';
 import { TreeFiles } from '../qemu/tree-files.js';
-import { keywords } from '../syntax/grammar-artifacts.js';
+import { keywords } from '../syntax/tokens.js';
 
 /** Files that hold shared compat arrays, besides the family's own machine file. */
 export const SHARED_ARRAY_FILES = ['hw/core/machine.c', 'hw/i386/pc.c'];

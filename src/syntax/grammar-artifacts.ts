@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializedGrammar } from './parser.js';
-import { keywordTokens } from './tokens.js';
 
 /**
  * Artifacts generated from the real parser and committed under grammar/:
@@ -56,9 +55,4 @@ main.drawDiagramsFromSerializedGrammar(window.serializedGrammar, document.getEle
 </body>
 </html>
 `;
-}
-
-/** Keywords, for the TextMate grammar test and the docs. */
-export function keywords(): string[] {
-  return keywordTokens.map((t) => (t.PATTERN as RegExp).source).sort();
 }

@@ -155,3 +155,8 @@ export function describeTokenType(t: TokenType): string {
     }
   }
 }
+
+/** The keywords' spellings, sorted (the TextMate grammar test, the docs, `mtc import`'s names that need quoting). */
+export function keywords(): string[] {
+  return keywordTokens.map((t) => (t.PATTERN as RegExp).source).sort();
+}
