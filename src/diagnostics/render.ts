@@ -169,6 +169,16 @@ export function renderHuman(d: Diagnostic, opts: RenderOptions): string {
  * diagnostics: `mtc explain CODE` prints what docs/diagnostics.md says about
  * a code. Empty when nothing was printed.
  */
+/**
+ * One diagnostic on one line, `severity[CODE]: file:line:column: message`,
+ * neutralised for the terminal: for the inputs a command loads before its own
+ * work (catalogs, histories), where a code frame would say no more.
+ */
+export function renderOneLine(d: Diagnostic): string {
+  const at = d.span ? `:${d.span.start.line}:${d.span.start.column}` : '';
+  return `${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${at}: ${sanitize(d.message)}`;
+}
+
 /** The closing pointer to `mtc explain`, for runs with errors or warnings (notes alone do not need it). */
 export function explainHint(diags: readonly Diagnostic[]): string {
   const first = diags.find((d) => d.severity === 'error') ?? diags.find((d) => d.severity === 'warning');

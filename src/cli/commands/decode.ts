@@ -11,7 +11,7 @@ import { loadCatalog } from '../../catalog/load.js';
 import { describeTimeline, loadBuiltinHistory } from '../../catalog/history.js';
 import { classOfId, describeFields, idHex, notARegister, qemuName } from '../../catalog/regid.js';
 import { suggestNames } from '../../catalog/catalog.js';
-import { sanitize } from '../../diagnostics/render.js';
+import { renderOneLine, sanitize } from '../../diagnostics/render.js';
 import { resolveUserRegister } from '../../catalog/user-register.js';
 import { ruleMentions } from '../../resolve/mentions.js';
 
@@ -55,7 +55,7 @@ export async function run(args: readonly string[], opts: DecodeOptions, out: (s:
     history = h.history;
     for (const x of h.diagnostics) loadDiags.push(x);
   }
-  for (const d of loadDiags) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+  for (const d of loadDiags) err(renderOneLine(d) + '\n');
   if (loadDiags.some((d) => d.severity === 'error')) return 1;
 
   const ids = new Map<string, bigint | undefined>();

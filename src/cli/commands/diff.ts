@@ -1,7 +1,7 @@
 /** `mtc diff`: options → the review stage (src/review) → the chosen format on stdout (or --output). */
 import type { Command } from 'commander';
 import { writeOutputFile } from '../../util/write-output.js';
-import { renderHuman, useColor } from '../../diagnostics/render.js';
+import { renderHuman, renderOneLine, useColor } from '../../diagnostics/render.js';
 import { loadBuiltinCatalog } from '../../catalog/index.js';
 import { findBuiltinVersion } from '../../qemu/builtin.js';
 import { runDiff } from '../../review/diff.js';
@@ -82,7 +82,7 @@ export async function runDiffCommand(paths: string[], opts: DiffCommandOptions, 
     // --catalog and --history: the checks of both trees and the matrix's host models take them.
     const { catalog, history, diagnostics } = await loadRunInputs({ catalog: opts.catalog ?? [], ...(opts.history !== undefined ? { history: opts.history } : {}) });
     if (diagnostics.some((d) => d.severity === 'error')) {
-      for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
+      for (const d of diagnostics) process.stderr.write(renderOneLine(d) + '\n');
       return 2;
     }
     const { report, exitCode } = runDiff({

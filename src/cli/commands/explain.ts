@@ -18,7 +18,7 @@ import { allCodes } from '../../diagnostics/registry.js';
 import { codeText, findCode } from '../code-docs.js';
 import type { SetExit } from './types.js';
 import { ReadError, readRegularFile, readStdinBounded } from '../../util/read-file.js';
-import { renderHuman, sanitize, useColor } from '../../diagnostics/render.js';
+import { renderHuman, renderOneLine, sanitize, useColor } from '../../diagnostics/render.js';
 import { SourceFile } from '../../diagnostics/source.js';
 import { loadCatalog } from '../../catalog/load.js';
 import { loadHistory } from '../../catalog/history-file.js';
@@ -107,14 +107,14 @@ export async function run(file: string | undefined, opts: ExplainCliOptions, out
     history = h.history;
     for (const x of h.diagnostics) diagnostics.push(x);
   }
-  for (const d of diagnostics) err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+  for (const d of diagnostics) err(renderOneLine(d) + '\n');
   if (diagnostics.some((d) => d.severity === 'error')) return 1;
   let eo: ExplainOptions = { file: shown };
   try {
     if (opts.target) eo = { ...eo, target: opts.target as 'x-mig' | 'tolerances' };
     if (release) eo = { ...eo, qemu: release };
     if (opts.machine) eo = { ...eo, machine: opts.machine };
-    const warn = (d: Diagnostic) => err(`${d.severity}[${d.code}]: ${sanitize(d.file ?? '')}${d.span ? `:${d.span.start.line}:${d.span.start.column}` : ''}: ${sanitize(d.message)}\n`);
+    const warn = (d: Diagnostic) => err(renderOneLine(d) + '\n');
     if (opts.from) eo = { ...eo, from: await profileArg(opts.from, catalog, history, warn) };
     if (opts.to) eo = { ...eo, to: await profileArg(opts.to, catalog, history, warn) };
     if ((opts.from === undefined) !== (opts.to === undefined)) throw new Error('give both --from and --to (the source and the destination host)');
