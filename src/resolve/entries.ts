@@ -49,19 +49,18 @@ export class Prov implements M.Provenance {
   ) {}
 }
 
-export class HiddenEntry implements M.HiddenRegister {
+/**
+ * What every entry carries: its rule's provenance, copied into the entry's own
+ * fields (one hidden class per kind of entry, each with these fields first).
+ */
+abstract class RuleEntry implements M.Provenance {
   readonly origin: string;
   readonly reason: string | undefined;
   readonly refs: readonly M.Reference[];
   readonly kernels: M.KernelSpan | undefined;
   readonly source: M.SourceRef;
   readonly span: Span;
-  constructor(
-    p: Prov,
-    readonly id: bigint,
-    readonly name: string | undefined,
-    readonly refSpan: Span,
-  ) {
+  constructor(p: Prov) {
     this.origin = p.origin;
     this.reason = p.reason;
     this.refs = p.refs;
@@ -71,13 +70,18 @@ export class HiddenEntry implements M.HiddenRegister {
   }
 }
 
-export class ToleratedEntry implements M.ToleratedRegister {
-  readonly origin: string;
-  readonly reason: string | undefined;
-  readonly refs: readonly M.Reference[];
-  readonly kernels: M.KernelSpan | undefined;
-  readonly source: M.SourceRef;
-  readonly span: Span;
+export class HiddenEntry extends RuleEntry implements M.HiddenRegister {
+  constructor(
+    p: Prov,
+    readonly id: bigint,
+    readonly name: string | undefined,
+    readonly refSpan: Span,
+  ) {
+    super(p);
+  }
+}
+
+export class ToleratedEntry extends RuleEntry implements M.ToleratedRegister {
   constructor(
     p: Prov,
     readonly id: bigint,
@@ -87,76 +91,38 @@ export class ToleratedEntry implements M.ToleratedRegister {
     readonly mask: bigint | undefined,
     readonly value: bigint | undefined,
   ) {
-    this.origin = p.origin;
-    this.reason = p.reason;
-    this.refs = p.refs;
-    this.kernels = p.kernels;
-    this.source = p.source;
-    this.span = p.span;
+    super(p);
   }
 }
 
-export class PropertyEntry implements M.PropertySetting {
-  readonly origin: string;
-  readonly reason: string | undefined;
-  readonly refs: readonly M.Reference[];
-  readonly kernels: M.KernelSpan | undefined;
-  readonly source: M.SourceRef;
-  readonly span: Span;
+export class PropertyEntry extends RuleEntry implements M.PropertySetting {
   constructor(
     p: Prov,
     readonly driver: string,
     readonly property: string,
     readonly value: string,
   ) {
-    this.origin = p.origin;
-    this.reason = p.reason;
-    this.refs = p.refs;
-    this.kernels = p.kernels;
-    this.source = p.source;
-    this.span = p.span;
+    super(p);
   }
 }
 
-export class CpuEntry implements M.AllowedCpu {
-  readonly origin: string;
-  readonly reason: string | undefined;
-  readonly refs: readonly M.Reference[];
-  readonly kernels: M.KernelSpan | undefined;
-  readonly source: M.SourceRef;
-  readonly span: Span;
+export class CpuEntry extends RuleEntry implements M.AllowedCpu {
   constructor(
     p: Prov,
     readonly midr: bigint,
     readonly revidr: bigint | undefined,
     readonly aidr: bigint | undefined,
   ) {
-    this.origin = p.origin;
-    this.reason = p.reason;
-    this.refs = p.refs;
-    this.kernels = p.kernels;
-    this.source = p.source;
-    this.span = p.span;
+    super(p);
   }
 }
 
-export class KernelEntry implements M.KernelRequirement {
-  readonly origin: string;
-  readonly reason: string | undefined;
-  readonly refs: readonly M.Reference[];
-  readonly kernels: M.KernelSpan | undefined;
-  readonly source: M.SourceRef;
-  readonly span: Span;
+export class KernelEntry extends RuleEntry implements M.KernelRequirement {
   constructor(
     p: Prov,
     readonly version: string,
   ) {
-    this.origin = p.origin;
-    this.reason = p.reason;
-    this.refs = p.refs;
-    this.kernels = p.kernels;
-    this.source = p.source;
-    this.span = p.span;
+    super(p);
   }
 }
 
