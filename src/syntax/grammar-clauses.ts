@@ -55,7 +55,11 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     });
   }
 
-  load(src: SourceFile, tokens: IToken[]): void {
+  /** End offset of the token before this input (a slice of a large file starts after one). */
+  private startEnd = 0;
+
+  load(src: SourceFile, tokens: IToken[], prevEnd = 0): void {
+    this.startEnd = prevEnd;
     this.n.load(src);
     this.statements = [];
     this.input = tokens;
@@ -74,7 +78,9 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
 
   protected prevEnd(): number {
     const prev = this.LA(0);
-    if (!prev || prev.tokenType === EOF || Number.isNaN(prev.startOffset)) return 0;
+    // Before the first token: the end of the previous slice's last token (0 at the top of the file).
+    if (!prev) return this.startEnd;
+    if (prev.tokenType === EOF || Number.isNaN(prev.startOffset)) return 0;
     return tokenEnd(prev);
   }
 

@@ -53,6 +53,8 @@ export interface ParseResult {
 
 export interface ParseOptions {
   readonly limits?: Limits;
+  /** Slice length for large files (tests use small slices; see CHUNK_BYTES). */
+  readonly chunkBytes?: number;
 }
 
 /** Text → tokens → AST. Never throws on any input; problems come back as diagnostics. */
@@ -78,35 +80,158 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
     });
     return { ast: emptyFile(), source, diagnostics };
   }
-  const lexed = lexerSingleton().tokenize(source.text);
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const text = source.text;
+  const statements: A.TopStatement[] = [];
+  const comments: A.Comment[] = [];
+  let start = 0;
+  let tokenCount = 0;
+  let prevEnd = 0;
+  // Large files are lexed and parsed a slice of whole statements at a time, so that only one slice's
+  // tokens live at once. A slice is kept only when it parsed without any diagnostic; otherwise the
+  // rest of the file is parsed in one piece, exactly as a small file is (see parsePiece).
+  for (;;) {
+    const cut = text.length - start > 2 * chunkBytes ? nextCut(text, start, start + chunkBytes) : -1;
+    const piece = parsePiece(source, start, cut >= 0 ? cut : text.length, prevEnd, cut >= 0, limits.maxTokens - tokenCount);
+    if (piece === undefined) {
+      if (cut < 0) throw new Error('unreachable: the last piece is never refused');
+      // Not clean: parse the rest in one piece.
+      const rest = parsePiece(source, start, text.length, prevEnd, false, limits.maxTokens - tokenCount)!;
+      return finish(rest);
+    }
+    if (cut < 0 || piece.overLimit) return finish(piece);
+    tokenCount += piece.tokens;
+    for (const st of piece.statements) statements.push(st);
+    for (const c of piece.comments) comments.push(c);
+    prevEnd = piece.lastEnd;
+    start = cut;
+  }
+
+  function finish(last: Piece): ParseResult {
+    for (const d of last.diagnostics) diagnostics.push(d);
+    if (last.overLimit) {
+      // The count of the whole file, as the message says.
+      const n = tokenCount + last.tokens;
+      diagnostics.push({
+        code: 'MTC0010',
+        severity: 'error',
+        message: `file has ${n} tokens, more than the limit of ${limits.maxTokens}`,
+        file: path,
+        span: source.span(0, 0),
+        help: 'split the rules into several files, or raise --max-tokens',
+      });
+      return { ast: emptyFile(), source, diagnostics };
+    }
+    for (const st of last.statements) statements.push(st);
+    for (const c of last.comments) comments.push(c);
+    return {
+      ast: { kind: 'File', path, statements, comments, span: source.span(0, text.length) },
+      source,
+      diagnostics: capDiagnostics(diagnostics, last.lexErrors, source),
+    };
+  }
+}
+
+/** Length of the slices large files are parsed in (whole top-level statements, at least this long). */
+export const CHUNK_BYTES = 64 * 1024;
+
+const OPEN = 123; // {
+const CLOSE = 125; // }
+const SEMI = 59; // ;
+const QUOTE = 34; // "
+const BACKSLASH = 92;
+const SLASH = 47;
+const LF = 10;
+const CR = 13;
+
+/**
+ * A place to cut the text for a slice: the first offset at or after `from`
+ * that directly follows a `}` or `;` outside strings and comments at brace
+ * depth 0, counting from `start` (itself at depth 0); -1 when there is none.
+ * It is only a guess: the lexer then confirms that the slice ends with that
+ * very token (parsePiece).
+ */
+function nextCut(text: string, start: number, from: number): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // To the closing quote, or to the end of the line (an unterminated string).
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === QUOTE || d === LF || d === CR) break;
+        if (d === BACKSLASH && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
+      }
+    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      while (i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE || c === SEMI) {
+      if (c === CLOSE && depth > 0) depth--;
+      if (depth === 0 && i + 1 >= from) return i + 1;
+    }
+  }
+  return -1;
+}
+
+interface Piece {
+  readonly statements: A.TopStatement[];
+  readonly comments: A.Comment[];
+  readonly diagnostics: Diagnostic[];
+  readonly tokens: number;
+  /** More tokens than the budget: nothing was parsed. */
+  readonly overLimit: boolean;
+  readonly lexErrors: number;
+  /** End offset of the piece's last token. */
+  readonly lastEnd: number;
+}
+
+/**
+ * Lexes and parses `text[start, end)` with offsets of the whole file. With
+ * `strict`, returns undefined unless the piece is clean: no diagnostic at
+ * all, and its last token is a `}` or `;` ending exactly at `end`. The lexer
+ * then saw the same tokens as it would in the whole file (no token reaches
+ * past that `}` or `;`), and the parser ended a statement there and began the
+ * next at `end`, as it would in the whole file (a statement never looks past
+ * its closing `}` or `;`).
+ */
+function parsePiece(source: SourceFile, start: number, end: number, prevEnd: number, strict: boolean, budget: number): Piece | undefined {
+  const path = source.path;
+  const whole = start === 0 && end === source.text.length;
+  const lexed = lexerSingleton().tokenize(whole ? source.text : source.text.slice(start, end));
+  const raw = lexed.tokens;
+  if (strict) {
+    if (lexed.errors.length > 0 || raw.length === 0) return undefined;
+    const last = raw[raw.length - 1];
+    if ((last.tokenType !== T.RCurly && last.tokenType !== T.Semi) || last.startOffset + 1 !== end - start) return undefined;
+  }
+  const diagnostics: Diagnostic[] = [];
   // Characters no token matches: Chevrotain drops each run of them and reports it once.
   for (const e of lexed.errors.slice(0, MAX_SYNTAX_DIAGNOSTICS + 1)) {
-    const text = source.text.slice(e.offset, e.offset + e.length);
+    const at = e.offset + start;
+    const text = source.text.slice(at, at + e.length);
     const shown = text.length > 16 ? text.slice(0, 16) + '...' : text;
     diagnostics.push({
       code: 'MTC0001',
       severity: 'error',
       message: `invalid character${text.length > 1 ? 's' : ''} ${JSON.stringify(shown)}`,
       file: path,
-      span: source.span(e.offset, e.offset + e.length),
+      span: source.span(at, at + e.length),
       label: 'not part of the language',
       help: text.startsWith('#') || text.startsWith('/*') ? 'comments start with `//`' : 'remove it',
     });
   }
-  if (lexed.tokens.length > limits.maxTokens) {
-    diagnostics.push({
-      code: 'MTC0010',
-      severity: 'error',
-      message: `file has ${lexed.tokens.length} tokens, more than the limit of ${limits.maxTokens}`,
-      file: path,
-      span: source.span(0, 0),
-      help: 'split the rules into several files, or raise --max-tokens',
-    });
-    return { ast: emptyFile(), source, diagnostics };
+  const base = { lexErrors: lexed.errors.length, tokens: raw.length };
+  if (raw.length > budget) {
+    // A slice over the budget is not clean: the rest of the file is then lexed as one, and its count reported.
+    if (strict) return undefined;
+    return { ...base, statements: [], comments: [], diagnostics, overLimit: true, lastEnd: prevEnd };
   }
   const tokens: IToken[] = [];
-  for (const tok of lexed.tokens) {
+  for (const tok of raw) {
+    if (start !== 0) (tok as { startOffset: number }).startOffset += start;
     if (tok.tokenType === T.UnterminatedString) {
+      if (strict) return undefined;
       diagnostics.push({
         code: 'MTC0002',
         severity: 'error',
@@ -119,28 +244,27 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
       // Parse on as if it were closed.
       (tok as { tokenType: TokenType }).tokenType = T.StringTok;
       (tok as { tokenTypeIdx: number }).tokenTypeIdx = T.StringTok.tokenTypeIdx!;
-      (tok as { image: string }).image = tok.image.endsWith('\\') ? tok.image + '"' : tok.image + '"';
+      (tok as { image: string }).image = tok.image + '"';
     }
     tokens.push(tok);
   }
-  const comments: A.Comment[] = (lexed.groups.comments ?? []).map((c) => ({
-    kind: 'Comment' as const,
-    text: c.image.slice(2),
-    span: source.span(c.startOffset, tokenEnd(c)),
-  }));
+  const comments: A.Comment[] = (lexed.groups.comments ?? []).map((c) => {
+    const at = c.startOffset + start;
+    return { kind: 'Comment' as const, text: c.image.slice(2), span: source.span(at, at + c.image.length) };
+  });
   const parser = parserInstance();
-  parser.load(source, tokens);
+  parser.load(source, tokens, prevEnd);
   parser.file();
   const statements = parser.statements;
-  for (const x of parser.takeExtraDiagnostics()) diagnostics.push(x);
-  for (const e of parser.errors) diagnostics.push(syntaxDiagnostic(e, source));
-  // The parser would otherwise keep this file's tokens (and, through them, its text) until the next parse.
+  const extra = parser.takeExtraDiagnostics();
+  const errors = parser.errors;
+  // The parser would otherwise keep this piece's tokens (and, through them, its text) until the next parse.
   parser.release();
-  return {
-    ast: { kind: 'File', path, statements, comments, span: source.span(0, source.text.length) },
-    source,
-    diagnostics: capDiagnostics(diagnostics, lexed.errors.length, source),
-  };
+  if (strict && (extra.length > 0 || errors.length > 0)) return undefined;
+  for (const x of extra) diagnostics.push(x);
+  for (const e of errors) diagnostics.push(syntaxDiagnostic(e, source));
+  const lastTok = tokens[tokens.length - 1];
+  return { ...base, statements, comments, diagnostics, overLimit: false, lastEnd: lastTok ? tokenEnd(lastTok) : prevEnd };
 }
 
 /** Reading order of the rules in the grammar artifacts (Chevrotain lists them in definition order, spread over two classes). */
