@@ -16,7 +16,7 @@ import * as T from './tokens.js';
 import { tokenEnd } from './spans.js';
 import { errorMessages, missingToken, ruleHelp, clauseError } from './messages.js';
 import { JunkContext, skipJunk, type JunkCursor } from './recovery.js';
-import { NodeBuilder } from './nodes.js';
+import { exact, NodeBuilder } from './nodes.js';
 
 const emptySource = new SourceFile('', '');
 
@@ -207,7 +207,7 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
       ],
     });
     if (this.RECORDING_PHASE) return undefined as never;
-    return { attributes, end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
+    return { attributes: exact(attributes), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
   });
   protected attribute = this.RULE('attribute', (): A.Attribute => {
     const name = this.CONSUME(T.AttrName);
@@ -222,7 +222,7 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     });
     const semi = this.CONSUME(T.Semi);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { kind: 'Attribute', name: this.n.ident(name), values, span: this.n.between(name, semi) };
+    return { kind: 'Attribute', name: this.n.ident(name), values: exact(values), span: this.n.between(name, semi) };
   });
   protected regList = this.RULE('regList', (): A.RegisterRef[] => {
     const regs: A.RegisterRef[] = [];
@@ -234,7 +234,7 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
       },
       ERR_MSG: 'register',
     });
-    return regs;
+    return this.RECORDING_PHASE ? regs : exact(regs);
   });
   protected regRef = this.RULE('regRef', (): A.RegisterRef => {
     return this.OR({
@@ -285,7 +285,7 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(T.RParen);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { kind: 'RegisterTuple', space: 'sysreg', fields, span: this.n.between(kw, close) };
+    return { kind: 'RegisterTuple', space: 'sysreg', fields: exact(fields), span: this.n.between(kw, close) };
   });
   protected stringLit = this.RULE('stringLit', (): A.StringLiteral => {
     const toks: IToken[] = [];

@@ -10,6 +10,7 @@ import * as T from './tokens.js';
 import { ruleHelp, duplicateClause } from './messages.js';
 import { JunkContext, topStarts } from './recovery.js';
 import { ClauseGrammar, pickRange, type Clause } from './grammar-clauses.js';
+import { exact } from './nodes.js';
 
 /**
  * One instance serves the whole process (Chevrotain's grammar analysis is
@@ -128,7 +129,7 @@ export class MtcParser extends ClauseGrammar {
       kind: 'Machine',
       name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
       inherits: parent && !parent.isInsertedInRecovery ? this.n.ident(parent) : undefined,
-      body,
+      body: exact(body),
       bodyless,
       span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
     };
@@ -308,7 +309,7 @@ export class MtcParser extends ClauseGrammar {
     return {
       kind: 'CompatSet',
       name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
-      body,
+      body: exact(body),
       span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
     };
   });

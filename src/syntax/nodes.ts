@@ -12,6 +12,15 @@ import { tokenEnd } from './spans.js';
 import { parseNumberText, parseVersionText, decodeString } from './literals.js';
 import { badEscape, badNumber, badVersion } from './messages.js';
 
+/**
+ * An array of the AST at its exact length. Arrays grown by `push` keep room
+ * for at least 16 elements; the AST of a large file holds hundreds of
+ * thousands of short lists, so each is copied to its length once built.
+ */
+export function exact<T>(a: T[]): T[] {
+  return a.length === 0 ? [] : a.slice();
+}
+
 export class NodeBuilder {
   src: SourceFile = new SourceFile('', '');
   /** Diagnostics of the parser's own (beyond Chevrotain's recognition errors). */
@@ -81,6 +90,6 @@ export class NodeBuilder {
         this.extra.push(badEscape(this.src.path, this.src.span(at, at + bad.text.length), bad.text));
       }
     }
-    return { kind: 'StringLiteral', value, pieces, span };
+    return { kind: 'StringLiteral', value, pieces: exact(pieces), span };
   }
 }
