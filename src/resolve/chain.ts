@@ -4,6 +4,7 @@ import { compareVersions } from '../syntax/literals.js';
 import { closest } from '../util/words.js';
 import type { Project } from './load.js';
 import { defaultLimits } from '../util/limits.js';
+import { exact } from '../util/arrays.js';
 
 /**
  * Machine types and their inheritance chains. In QEMU an older machine type
@@ -209,7 +210,7 @@ function computeChainsUncached(project: Project): Chains {
       list.push(cur.name);
       cur = parent.get(cur.name);
     }
-    chain.set(d.name, list);
+    chain.set(d.name, exact(list));
   }
   return { machines, order, parent, chain, problems };
 }

@@ -9,6 +9,7 @@ import { computeChains, type Chains } from './chain.js';
 import { appliedRules, collectCompatSets, compatSetInfos, setEntries, usesOf } from './compat-sets.js';
 import type * as M from './model.js';
 import { CpuEntry, HiddenEntry, KernelEntry, mergeChain, mergeOverParent, Prov, PropertyEntry, RuleSetImpl, RuleSource, ToleratedEntry } from './entries.js';
+import { exact } from '../util/arrays.js';
 
 /**
  * AST → resolved model: registers resolved through the catalog, machine types
@@ -62,7 +63,7 @@ function literalText(v: A.Identifier | A.StringLiteral | A.NumberLiteral): strin
 /** A rule's provenance, computed once and shared by the entries it makes. */
 function provenance(rule: A.Rule, origin: string, file: string): Prov {
   let reason: string | undefined;
-  const refs: M.Reference[] = [];
+  let refs: M.Reference[] = [];
   for (const a of rule.attributes) {
     if (a.name.name === 'reason' && reason === undefined) {
       const parts = a.values.map(literalText);
@@ -76,6 +77,7 @@ function provenance(rule: A.Rule, origin: string, file: string): Prov {
     }
   }
   const range = rule.range;
+  refs = exact(refs);
   const kernels: M.KernelSpan | undefined =
     range && (range.from?.parts.length || range.to?.parts.length)
       ? {
@@ -183,7 +185,7 @@ function ownRules(machine: A.Machine, origin: string, file: string, catalog: Cat
         break;
     }
   }
-  return new RuleSetImpl(hidden, tolerated, properties, allowedCpus, requiresKernel);
+  return new RuleSetImpl(exact(hidden), exact(tolerated), exact(properties), exact(allowedCpus), requiresKernel);
 }
 
 export { mergeChain } from './entries.js';

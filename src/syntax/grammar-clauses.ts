@@ -16,7 +16,8 @@ import * as T from './tokens.js';
 import { tokenEnd } from './spans.js';
 import { errorMessages, missingToken, ruleHelp, clauseError } from './messages.js';
 import { JunkContext, skipJunk, type JunkCursor } from './recovery.js';
-import { exact, NodeBuilder } from './nodes.js';
+import { NodeBuilder } from './nodes.js';
+import { exact } from '../util/arrays.js';
 
 const emptySource = new SourceFile('', '');
 

@@ -10,7 +10,7 @@ import * as T from './tokens.js';
 import { ruleHelp, duplicateClause } from './messages.js';
 import { JunkContext, topStarts } from './recovery.js';
 import { ClauseGrammar, pickRange, type Clause } from './grammar-clauses.js';
-import { exact } from './nodes.js';
+import { exact } from '../util/arrays.js';
 
 /**
  * One instance serves the whole process (Chevrotain's grammar analysis is

@@ -9,17 +9,9 @@ import type * as A from './ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, type OffsetSpan } from '../diagnostics/source.js';
 import { tokenEnd } from './spans.js';
+import { exact } from '../util/arrays.js';
 import { parseNumberText, parseVersionText, decodeString } from './literals.js';
 import { badEscape, badNumber, badVersion } from './messages.js';
-
-/**
- * An array of the AST at its exact length. Arrays grown by `push` keep room
- * for at least 16 elements; the AST of a large file holds hundreds of
- * thousands of short lists, so each is copied to its length once built.
- */
-export function exact<T>(a: T[]): T[] {
-  return a.length === 0 ? [] : a.slice();
-}
 
 export class NodeBuilder {
   src: SourceFile = new SourceFile('', '');
@@ -31,9 +23,27 @@ export class NodeBuilder {
     readonly prevEnd: () => number,
   ) {}
 
+  /**
+   * One copy of each short name of the file: the lexer makes a new string for
+   * every token, and a large file says `reason`, `ref`, `linux`, `arm-cpu`...
+   * hundreds of thousands of times. Longer texts are slices of the file's text.
+   */
+  private names = new Map<string, string>();
+
   load(src: SourceFile): void {
     this.src = src;
     this.extra = [];
+    this.names = new Map();
+  }
+
+  /** The token's text: shared when short, else a slice of the source (no copy). */
+  text(tok: IToken): string {
+    const image = tok.image;
+    if (image.length >= 13) return this.src.text.slice(tok.startOffset, tok.startOffset + image.length);
+    const known = this.names.get(image);
+    if (known !== undefined) return known;
+    if (this.names.size < 65536) this.names.set(image, image);
+    return image;
   }
 
   startOf(tok: IToken): number {
@@ -57,7 +67,7 @@ export class NodeBuilder {
   }
 
   ident(tok: IToken): A.Identifier {
-    return { kind: 'Identifier', name: tok.isInsertedInRecovery ? '' : tok.image, span: this.between(tok, tok) };
+    return { kind: 'Identifier', name: tok.isInsertedInRecovery ? '' : this.text(tok), span: this.between(tok, tok) };
   }
 
   num(tok: IToken): A.NumberLiteral {
@@ -65,7 +75,7 @@ export class NodeBuilder {
     if (tok.isInsertedInRecovery) return { kind: 'NumberLiteral', text: '', value: undefined, span };
     const parsed = parseNumberText(tok.image);
     if (parsed.error) this.extra.push(badNumber(this.src.path, span, parsed.error));
-    return { kind: 'NumberLiteral', text: tok.image, value: parsed.value, span };
+    return { kind: 'NumberLiteral', text: this.text(tok), value: parsed.value, span };
   }
 
   version(tok: IToken): A.Version {
@@ -73,7 +83,7 @@ export class NodeBuilder {
     if (tok.isInsertedInRecovery) return { kind: 'Version', text: '', parts: [], span };
     const parts = parseVersionText(tok.image);
     if (!parts) this.extra.push(badVersion(this.src.path, span, tok.image));
-    return { kind: 'Version', text: tok.image, parts: parts ?? [], span };
+    return { kind: 'Version', text: this.text(tok), parts: parts ?? [], span };
   }
 
   strings(toks: IToken[]): A.StringLiteral {
@@ -82,8 +92,11 @@ export class NodeBuilder {
     const pieces: string[] = [];
     for (const tok of toks) {
       if (tok.isInsertedInRecovery) continue;
-      pieces.push(tok.image);
-      const d = decodeString(tok.image);
+      // A slice of the source, unless recovery closed the string (its image then ends in a `"` the source lacks).
+      const end = tok.startOffset + tok.image.length;
+      const piece = tok.image.length >= 13 && this.src.text.charCodeAt(end - 1) === 34 ? this.src.text.slice(tok.startOffset, end) : tok.image;
+      pieces.push(piece);
+      const d = decodeString(piece);
       value += d.value;
       for (const bad of d.badEscapes) {
         const at = tok.startOffset + bad.offset;
