@@ -6,9 +6,8 @@
 import {
   BUILD_DOCUMENT_FORMAT,
   BUILD_DOCUMENT_VERSION,
-  type BuildDocument,
   type DocAllowedCpu,
-  type DocCompatProp,
+  type DocCompatPropAdded,
   type DocMachineType,
   type DocProvenance,
   type DocRule,
@@ -42,89 +41,142 @@ function cpu(c: RuleSet['allowedCpus'][number]): DocAllowedCpu {
   };
 }
 
+/** A rule of the model (an entry of a rule set) and its kind. */
+type Entry =
+  | { readonly kind: 'hide'; readonly e: RuleSet['hidden'][number] }
+  | { readonly kind: 'tolerate'; readonly e: RuleSet['tolerated'][number] }
+  | { readonly kind: 'set'; readonly e: RuleSet['properties'][number] }
+  | { readonly kind: 'allow'; readonly e: RuleSet['allowedCpus'][number] }
+  | { readonly kind: 'requires'; readonly e: NonNullable<RuleSet['requiresKernel']> };
+
+function docRule(x: Entry): DocRule {
+  switch (x.kind) {
+    case 'hide':
+      return { rule: 'hide', ...prov(x.e), id: idHex16(x.e.id), name: x.e.name ?? null };
+    case 'tolerate': {
+      const t = x.e;
+      return {
+        rule: 'tolerate',
+        ...prov(t),
+        id: idHex16(t.id),
+        name: t.name ?? null,
+        kind: t.kind,
+        mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
+        value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
+      };
+    }
+    case 'set': {
+      const p = x.e;
+      return {
+        rule: 'set',
+        ...prov(p),
+        driver: p.driver,
+        property: p.property,
+        value: p.value,
+        ...(p.optional ? { optional: true as const } : {}),
+        ...(p.compatSet !== undefined ? { compatSet: p.compatSet } : {}),
+      };
+    }
+    case 'allow':
+      return { rule: 'allow', ...cpu(x.e) };
+    case 'requires':
+      return { rule: 'requires', ...prov(x.e), version: x.e.version };
+  }
+}
+
 /**
  * The rules table: each model entry gets an index the first time a rule set
  * names it (an effective set holds the very entries of the own sets it merges,
- * so an inherited rule is written once).
+ * so an inherited rule is written once). Only the indexes are kept; each
+ * rule's JSON is made when it is written.
  */
 class RuleTable {
-  readonly rules: DocRule[] = [];
+  readonly entries: Entry[] = [];
   private readonly index = new Map<object, number>();
-  private add(entry: object, make: () => DocRule): number {
-    let i = this.index.get(entry);
+  private add(x: Entry): number {
+    let i = this.index.get(x.e);
     if (i === undefined) {
-      i = this.rules.length;
-      this.rules.push(make());
-      this.index.set(entry, i);
+      i = this.entries.length;
+      this.entries.push(x);
+      this.index.set(x.e, i);
     }
     return i;
   }
   set(s: RuleSet): DocRuleSet {
     return {
-      hidden: s.hidden.map((h) => this.add(h, () => ({ rule: 'hide', ...prov(h), id: idHex16(h.id), name: h.name ?? null }))),
-      tolerated: s.tolerated.map((t) =>
-        this.add(t, () => ({
-          rule: 'tolerate',
-          ...prov(t),
-          id: idHex16(t.id),
-          name: t.name ?? null,
-          kind: t.kind,
-          mask: t.kind === 'source-value' && t.mask !== undefined ? idHex16(t.mask) : null,
-          value: t.kind === 'source-value' && t.value !== undefined ? idHex16(t.value) : null,
-        })),
-      ),
-      properties: s.properties.map((p) =>
-        this.add(p, () => ({
-          rule: 'set',
-          ...prov(p),
-          driver: p.driver,
-          property: p.property,
-          value: p.value,
-          ...(p.optional ? { optional: true as const } : {}),
-          ...(p.compatSet !== undefined ? { compatSet: p.compatSet } : {}),
-        })),
-      ),
-      allowedCpus: s.allowedCpus.map((c) => this.add(c, () => ({ rule: 'allow', ...cpu(c) }))),
-      requiresKernel: s.requiresKernel ? this.add(s.requiresKernel, () => ({ rule: 'requires', ...prov(s.requiresKernel!), version: s.requiresKernel!.version })) : null,
+      hidden: s.hidden.map((e) => this.add({ kind: 'hide', e })),
+      tolerated: s.tolerated.map((e) => this.add({ kind: 'tolerate', e })),
+      properties: s.properties.map((e) => this.add({ kind: 'set', e })),
+      allowedCpus: s.allowedCpus.map((e) => this.add({ kind: 'allow', e })),
+      requiresKernel: s.requiresKernel ? this.add({ kind: 'requires', e: s.requiresKernel }) : null,
     };
   }
 }
 
-export function buildDocument(model: Model, plan: BuildPlan): BuildDocument {
-  const table = new RuleTable();
-  const machineTypes: DocMachineType[] = model.machines.map((m) => {
-    const applied = applyPlan(plan, m.name);
-    const compatProps: DocCompatProp[] = applied.props.map((p) => ({ 'qom-type': p.driver, property: p.property, value: p.value }));
-    const tolerances: DocToleranceCall[] =
-      m.target === 'tolerances'
-        ? (applied.tolerance?.calls ?? []).map((c) => ({ id: idHex16(c.id), mask: idHex16(c.mask), value: idHex16(c.value), type: c.type }))
-        : [];
-    return {
-      name: m.name,
-      family: m.family,
-      arch: m.arch ?? null,
-      version: m.version && m.version.length > 0 ? m.version.join('.') : null,
-      inherits: m.inherits ?? null,
-      chain: [...m.chain],
-      target: m.target,
-      source: { file: m.source.file, line: m.source.line, column: m.source.column },
-      own: table.set(m.own),
-      effective: table.set(m.effective),
-      compatProps,
-      tolerances,
-      ...(m.own.uses && m.own.uses.length > 0 ? { uses: m.own.uses.map((u) => u.name) } : {}),
-    };
-  });
+/** What one machine type's options function adds to `compat_props`, in order (see DocMachineType). */
+function compatPropsAdded(plan: BuildPlan, name: string): DocCompatPropAdded[] {
+  const mp = plan.byMachine.get(name);
+  if (!mp) return [];
+  const out: DocCompatPropAdded[] = [];
+  for (const u of mp.uses ?? []) for (const e of u.entries) out.push({ 'qom-type': e.driver, property: e.property, value: e.value });
+  for (const e of mp.arrays?.entries ?? []) out.push({ 'qom-type': e.driver, property: e.property, value: e.value, replaces: true });
+  for (const e of mp.props?.entries ?? []) out.push({ 'qom-type': e.driver, property: e.property, value: e.value });
+  return out;
+}
+
+function machineType(m: Model['machines'][number], plan: BuildPlan, table: RuleTable): DocMachineType {
+  const tolerance = m.target === 'tolerances' ? applyPlan(plan, m.name).tolerance : undefined;
+  const tolerances: DocToleranceCall[] = (tolerance?.calls ?? []).map((c) => ({ id: idHex16(c.id), mask: idHex16(c.mask), value: idHex16(c.value), type: c.type }));
   return {
-    format: BUILD_DOCUMENT_FORMAT,
-    version: BUILD_DOCUMENT_VERSION,
-    generator: { name: 'mtc', version: VERSION },
-    sources: model.files.map((f) => ({ path: f.path, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    rules: table.rules,
-    machineTypes,
+    name: m.name,
+    family: m.family,
+    arch: m.arch ?? null,
+    version: m.version && m.version.length > 0 ? m.version.join('.') : null,
+    inherits: m.inherits ?? null,
+    chain: [...m.chain],
+    target: m.target,
+    source: { file: m.source.file, line: m.source.line, column: m.source.column },
+    own: table.set(m.own),
+    effective: table.set(m.effective),
+    compatPropsAdded: compatPropsAdded(plan, m.name),
+    tolerances,
+    ...(m.own.uses && m.own.uses.length > 0 ? { uses: m.own.uses.map((u) => u.name) } : {}),
   };
 }
 
+/**
+ * Writes the build document in pieces: the envelope with two-space
+ * indentation and each rule, source and machine type as one line of compact
+ * JSON (a change to one rule is a one-line diff). Holds one record at a time
+ * besides the index of the rules.
+ */
+export function writeBuildDocument(model: Model, plan: BuildPlan, write: (chunk: string) => void): void {
+  // First pass: the index of every rule, in the order the machine types name them.
+  const table = new RuleTable();
+  for (const m of model.machines) {
+    table.set(m.own);
+    table.set(m.effective);
+  }
+  const sources = model.files.map((f) => ({ path: f.path, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  write(`{\n  "format": ${JSON.stringify(BUILD_DOCUMENT_FORMAT)},\n  "version": ${BUILD_DOCUMENT_VERSION},\n  "generator": ${JSON.stringify({ name: 'mtc', version: VERSION })},\n`);
+  const list = <T>(key: string, items: readonly T[] | number, item: (i: number) => unknown, last: boolean) => {
+    const n = typeof items === 'number' ? items : items.length;
+    if (n === 0) {
+      write(`  "${key}": []${last ? '' : ','}\n`);
+      return;
+    }
+    write(`  "${key}": [\n`);
+    for (let i = 0; i < n; i++) write(`    ${JSON.stringify(item(i))}${i + 1 < n ? ',' : ''}\n`);
+    write(`  ]${last ? '' : ','}\n`);
+  };
+  list('sources', sources, (i) => sources[i], false);
+  list('rules', table.entries, (i) => docRule(table.entries[i]), false);
+  list('machineTypes', model.machines, (i) => machineType(model.machines[i], plan, table), true);
+  write('}\n');
+}
+
 export function emitJson(model: Model, plan: BuildPlan): string {
-  return JSON.stringify(buildDocument(model, plan), null, 2) + '\n';
+  const parts: string[] = [];
+  writeBuildDocument(model, plan, (c) => parts.push(c));
+  return parts.join('');
 }

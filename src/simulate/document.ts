@@ -88,7 +88,7 @@ export function machinesFromDocument(doc: unknown): MachineModel[] {
   if (doc.format !== BUILD_DOCUMENT_FORMAT) throw new DocumentError(`format is ${JSON.stringify(doc.format)}, expected "${BUILD_DOCUMENT_FORMAT}"`);
   if (typeof doc.version === 'number' && doc.version < BUILD_DOCUMENT_VERSION)
     throw new DocumentError(
-      `version ${doc.version} was written by an older mtc; this mtc reads version ${BUILD_DOCUMENT_VERSION} (the compact form: every rule once, in \`rules\`)`,
+      `version ${doc.version} was written by an older mtc; this mtc reads version ${BUILD_DOCUMENT_VERSION} (the linear form: every rule once, in \`rules\`, and each machine type's own compat properties)`,
       'rebuild it with this mtc: `mtc build` (or `npm start`), then run the command again',
     );
   if (doc.version !== BUILD_DOCUMENT_VERSION) throw new DocumentError(`version ${JSON.stringify(doc.version)} is not supported (expected ${BUILD_DOCUMENT_VERSION})`, 'use the mtc that wrote it, or rebuild it with this one');

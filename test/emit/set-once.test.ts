@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { generateProject, modelOf, PROJECTS, cFiles } from './helpers.js';
 import { applyToObject, parseGenerated, runOptions, type CUnit } from './c-model.js';
 import type { MachineType } from '../../src/resolve/model.js';
+import { compatPropsOf, type BuildDocument } from '../../src/contract/build-document.js';
 
 /**
  * Options function name, derived independently of the emitter from QEMU's
@@ -28,7 +29,7 @@ describe.each(PROJECTS)('QEMU chain model over the generated C (%s)', (project) 
   const model = modelOf([project]);
   const generated = generateProject(project);
   const files = cFiles(generated);
-  const doc = JSON.parse(generated.files.get('mtc-build.json')!) as { machineTypes: { name: string; compatProps: { 'qom-type': string; property: string; value: string }[] }[] };
+  const effective = compatPropsOf(JSON.parse(generated.files.get('mtc-build.json')!) as BuildDocument);
 
   for (const m of model.machines) {
     test(`${m.name}: arrays set once with the merged list, scalars last-wins, tolerances merged`, () => {
@@ -66,8 +67,8 @@ describe.each(PROJECTS)('QEMU chain model over the generated C (%s)', (project) 
           ),
         );
       }
-      // The build document's compatProps are the replayed C's list, entry by entry, in order (shared sets included).
-      expect(applied.compat.map((p) => ({ 'qom-type': p.driver, property: p.property, value: p.value }))).toEqual(doc.machineTypes.find((d) => d.name === m.name)!.compatProps);
+      // The build document's compat properties (compatPropsOf) are the replayed C's list, entry by entry, in order (shared sets included).
+      expect(applied.compat.map((p) => ({ 'qom-type': p.driver, property: p.property, value: p.value }))).toEqual(effective.get(m.name));
       // Last wins: every effective property has its value on an object of its driver.
       for (const p of m.effective.properties) expect(applyToObject(applied.compat, p.driver).get(p.property), `${p.driver}.${p.property}`).toBe(p.value);
     });

@@ -24,6 +24,7 @@ import { compile } from '../../src/compile.js';
 import { generate } from '../../src/emit/build.js';
 import { importTree, reportMarkdown } from '../../src/import/import.js';
 import { CSource } from '../../src/qemu/c-source.js';
+import { compatPropsOf, type BuildDocument } from '../../src/contract/build-document.js';
 import { readCompatArrays } from '../../src/qemu/compat-arrays.js';
 import { loadBuiltinProfile } from '../../src/qemu/builtin.js';
 import { makeQemuContext } from '../../src/qemu/context.js';
@@ -55,13 +56,12 @@ function rulesDir(files: ReadonlyMap<string, string>): string {
   return dir;
 }
 
-/** compatProps of every machine type of a rules directory, built against the tree's built-in profile. */
-function compatPropsOf(dir: string, version: string): Map<string, Prop[]> {
+/** The effective compat properties of every machine type of a rules directory, built against the tree's built-in profile. */
+function effectiveProps(dir: string, version: string): Map<string, Prop[]> {
   const r = compile([dir], { root: dir, catalog: loadBuiltinCatalog() });
   expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
   const gen = generate(r.model!, { qemu: makeQemuContext(loadBuiltinProfile(version), emptyQemuConfig) });
-  const doc = JSON.parse(gen.files.get('mtc-build.json')!) as { machineTypes: { name: string; compatProps: Prop[] }[] };
-  return new Map(doc.machineTypes.map((m) => [m.name, m.compatProps]));
+  return compatPropsOf(JSON.parse(gen.files.get('mtc-build.json')!) as BuildDocument);
 }
 
 afterAll(cleanupOuts);
@@ -87,7 +87,7 @@ describe.each(['10.2.2', '11.1.1'])('mtc import, QEMU %s', (version) => {
   });
 
   it(`equals QEMU's query-machines compat-props for all ${count} virt machine types (fixture of the real binary)`, () => {
-    const mtc = compatPropsOf(golden, version);
+    const mtc = effectiveProps(golden, version);
     expect([...mtc.keys()].sort()).toEqual(Object.keys(qmp.machines).sort());
     for (const [name, props] of Object.entries(qmp.machines)) expect(mtc.get(name), name).toEqual(props);
     console.log(`QEMU ${version}: ${count} virt machine types, compat properties equal to query-machines (${Object.values(qmp.machines).reduce((n, p) => n + p.length, 0)} entries)`);
@@ -121,7 +121,7 @@ describe.each(['10.2.2', '11.1.1'])('mtc import, QEMU %s', (version) => {
     const target = types[types.length - 2]!;
     files.set('virt.mtc', virt.replace(new RegExp(`machine ${target.replace('.', '\\.')} \\{\\n`), `machine ${target} {\n  use mtc_compat_test;\n  set virtio-iommu-pci.aw-bits = 64;\n`));
     const dir = rulesDir(files);
-    const expected = compatPropsOf(dir, version);
+    const expected = effectiveProps(dir, version);
     const replayed = inTree(version, (tree) => {
       const b = buildPatch(dir, tree);
       expect(b.run.code, b.run.stderr).toBe(0);
@@ -138,7 +138,7 @@ describe.each(['10.2.2', '11.1.1'])('mtc import, QEMU %s', (version) => {
       // The new entry landed in QEMU's own array, after its entries.
       const arrays = readCompatArrays(new CSource('hw/core/machine.c', readFileSync(join(tree, 'hw/core/machine.c'), 'utf8')));
       expect(arrays.find((a) => a.name === firstSet)!.entries.at(-1)).toMatchObject({ driver: 'virtio-net-device', property: 'x-mtc-test', value: 'on', optional: true });
-      return compatPropsOf(rulesDir(after.files), version);
+      return effectiveProps(rulesDir(after.files), version);
     });
     expect([...replayed.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [name, props] of expected) expect(replayed.get(name), name).toEqual(props);
@@ -208,7 +208,7 @@ describe.each(readdirSync(join(FIXTURES, 'qemu-qmp')).filter((f) => f.endsWith('
     // The newest type's base options function adds pc_q35_compat_defaults (hw/i386/pc_q35.c:382 in 11.1.1).
     expect(r.report.families[0]!.machines[0]!.uses).toEqual(['pc_q35_compat_defaults']);
     const dir = rulesDir(r.files);
-    const mtc = compatPropsOf(dir, version);
+    const mtc = effectiveProps(dir, version);
     expect([...mtc.keys()].sort()).toEqual(Object.keys(qmp.machines).sort());
     for (const [name, props] of Object.entries(qmp.machines)) expect(mtc.get(name), name).toEqual(props);
     console.log(`QEMU ${version}: ${count} pc-q35 machine types, compat properties equal to query-machines`);

@@ -22,6 +22,7 @@ import { makeQemuContext } from '../../src/qemu/context.js';
 import { emptyQemuConfig } from '../../src/qemu/families.js';
 import { inTree } from '../qemu-tree/helpers.js';
 import { compatProps } from './support.js';
+import { compatPropsOf, type BuildDocument } from '../../src/contract/build-document.js';
 
 interface Prop {
   readonly 'qom-type': string;
@@ -48,10 +49,8 @@ for (const { version, family, binary, fixture } of CASES) {
       for (const [rel, text] of r.files) writeFileSync(join(dir, rel), text);
       const c = compile([dir], { root: dir, catalog: loadBuiltinCatalog() });
       expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-      const doc = JSON.parse(generate(c.model!, { qemu: makeQemuContext(loadBuiltinProfile(version), emptyQemuConfig) }).files.get('mtc-build.json')!) as {
-        machineTypes: { name: string; compatProps: Prop[] }[];
-      };
-      const mtc = new Map(doc.machineTypes.map((m) => [m.name, m.compatProps]));
+      const doc = JSON.parse(generate(c.model!, { qemu: makeQemuContext(loadBuiltinProfile(version), emptyQemuConfig) }).files.get('mtc-build.json')!) as BuildDocument;
+      const mtc: Map<string, Prop[]> = compatPropsOf(doc);
       expect([...mtc.keys()].sort()).toEqual(names);
       for (const n of names) expect(mtc.get(n), n).toEqual(live.get(n));
       process.stderr.write(`QEMU ${version}: ${names.length} ${family} machine types compared live, all equal\n`);

@@ -20,7 +20,7 @@ import { makeQemuContext } from '../../src/qemu/context.js';
 import { emptyQemuConfig } from '../../src/qemu/families.js';
 import { readQemuTree } from '../../src/qemu/read-tree.js';
 import { TreeFiles } from '../../src/qemu/tree-files.js';
-import type { BuildDocument } from '../../src/contract/build-document.js';
+import { compatPropsOf, type BuildDocument } from '../../src/contract/build-document.js';
 import { buildPatch, cleanupOuts, inTree } from '../qemu-tree/helpers.js';
 import { added, compatProps, runToExit, startQemu } from './support.js';
 import { runBin } from '../support/cli.js';
@@ -60,14 +60,15 @@ for (const version of ['10.2.2', '11.1.1']) {
       const before = await compatProps(pristine);
       const after = await compatProps(patched);
       let compared = 0;
+      const effective = compatPropsOf(doc);
       for (const m of doc.machineTypes) {
         expect(after.has(m.name), `${m.name} is registered`).toBe(true);
-        expect(added(after.get(m.name)!, before.get(m.name)!), m.name).toEqual(m.compatProps);
+        expect(added(after.get(m.name)!, before.get(m.name)!), m.name).toEqual(effective.get(m.name));
         compared++;
       }
       expect(compared).toBe(4);
       // The last entry wins in QEMU: virt-9.0 lists pauth=off (from virt-10.1) and then pauth=on.
-      expect(doc.machineTypes.find((m) => m.name === 'virt-9.0')!.compatProps.map((p) => `${p.property}=${p.value}`)).toEqual(['pauth=off', 'sve=off', 'pauth=on']);
+      expect(effective.get('virt-9.0')!.map((p) => `${p.property}=${p.value}`)).toEqual(['pauth=off', 'sve=off', 'pauth=on']);
     });
 
     it('starts every virt machine type it registers with -accel tcg -cpu max, none aborts', async () => {

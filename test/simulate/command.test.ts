@@ -69,9 +69,15 @@ describe('mtc simulate: policies and exit codes', () => {
     writeFileSync(v1, JSON.stringify({ format: 'mtc-build', version: 1, generator: { name: 'mtc', version: '0.1.0' }, sources: [], machineTypes: [] }));
     const old = await cli(['simulate', '--build', v1]);
     expect(old.code).toBe(2);
-    expect(old.stderr).toContain('error[MTC4001]: build document: version 1 was written by an older mtc; this mtc reads version 2');
+    expect(old.stderr).toContain('error[MTC4001]: build document: version 1 was written by an older mtc; this mtc reads version 3');
     expect(old.stderr).toContain(`--> ${v1}`);
     expect(old.stderr).toContain('= help: rebuild it with this mtc: `mtc build`');
+    // So is one of the second (every compat property of the chain repeated in each machine type).
+    const v2 = join(mkdtempSync(join(tmpdir(), 'mtc-v2-')), 'mtc-build.json');
+    writeFileSync(v2, JSON.stringify({ format: 'mtc-build', version: 2, generator: { name: 'mtc', version: '0.1.0' }, sources: [], rules: [], machineTypes: [] }));
+    const older = await cli(['simulate', '--build', v2]);
+    expect(older.code).toBe(2);
+    expect(older.stderr).toContain('error[MTC4001]: build document: version 2 was written by an older mtc; this mtc reads version 3');
     expect((await cli(['simulate', '--build', seedsBuild, '--format', 'pdf'])).code).toBe(2);
     const rv = await cli(['simulate', '--build', seedsBuild, '--reg-value', 'NOPE=1']);
     expect(rv.code).toBe(2);

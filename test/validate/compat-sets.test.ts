@@ -8,6 +8,7 @@ import { generate } from '../../src/emit/build.js';
 import { formatSource } from '../../src/format/format.js';
 import { compileFiles, only, parse, tempProject, where } from '../helpers.js';
 import { runBin } from '../support/cli.js';
+import { compatPropsOf, type BuildDocument } from '../../src/contract/build-document.js';
 
 const SETS = `compat hw_compat_10_1 {
   set virtio-net-device.host_tunnel = off;
@@ -110,12 +111,13 @@ describe('semantics: QEMU order over the chain', () => {
   type Prop = { driver: string; property: string; value: string; origin: string; compatSet?: string; optional?: boolean };
   const doc = JSON.parse(gen.files.get('mtc-build.json')!) as {
     rules: unknown[];
-    machineTypes: { name: string; compatProps: { 'qom-type': string; property: string; value: string }[]; uses?: string[]; effective: { properties: number[] } }[];
+    machineTypes: { name: string; uses?: string[]; effective: { properties: number[] } }[];
   };
-  // The build document (version 2) lists every rule once; a machine type's sets are indexes into it.
+  const effective = compatPropsOf(doc as unknown as BuildDocument);
+  // The build document lists every rule once; a machine type's sets are indexes into it.
   const mt = (n: string) => {
     const m = doc.machineTypes.find((x) => x.name === n)!;
-    return { ...m, effective: { properties: m.effective.properties.map((i) => doc.rules[i] as Prop) } };
+    return { ...m, compatProps: effective.get(n)!, effective: { properties: m.effective.properties.map((i) => doc.rules[i] as Prop) } };
   };
 
   it('compatProps: each used set in `use` order, then the own `set`s, newest machine type first (as query-machines lists them)', () => {
