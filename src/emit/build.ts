@@ -17,21 +17,23 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../resolve/model.js';
-import { VERSION } from '../version.js';
 import { GENERATED_MARKER, emitFamilyC } from './c.js';
 import { unifiedDiff } from './diff.js';
-import { emitDocs } from './docs.js';
-import { emitJson } from './json.js';
+import { docsStream } from './docs-stream.js';
+import { writeBuildDocument } from './json.js';
 import { planBuild } from './plan.js';
 import { COMPAT_SETS_FILE, emitCompatSetsC } from './compat-sets.js';
 import { PATCH_FILE, buildTreePatch, type SignOff, type TreeReadFn } from './qemu-tree.js';
 import type { QemuContext } from '../qemu/context.js';
-import { applyChange, confined, isOwnablePath, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover } from './out-dir.js';
+import { applyChange, confined, MANIFEST, openOutDir, TXN_DIR, OutDirError, readConfined, recover, type StagedFile } from './out-dir.js';
+import { compareOutput, discardStaging, MAX_DIFF_BYTES, openStaging, outputText, stageOutput, type Output } from './out-stage.js';
 import { acquireLock, type LockOptions, type OutLock } from './out-lock.js';
 import { sanitize } from '../diagnostics/render.js';
-import { SourceFile } from '../diagnostics/source.js';
+import { fromError, manifestText, readManifest } from './manifest.js';
+import { collectIfGrown } from '../util/memory.js';
 
 export { MANIFEST };
+export { manifestText, parseManifest } from './manifest.js';
 
 /** A file name for a family (families are QEMU machine names, but never trust them with a path). */
 export function fileStem(family: string): string {
@@ -54,61 +56,56 @@ export interface Generated {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function manifestText(paths: readonly string[]): string {
-  return `# ${GENERATED_MARKER} ${VERSION}: the files this build owns in this directory.\n` + paths.map((p) => p + '\n').join('');
+/** Every output of a build, each made when it is written (see out-stage.ts). */
+export interface GeneratedStream {
+  /** Sorted by path; the manifest last. */
+  readonly outputs: readonly Output[];
+  readonly diagnostics: readonly Diagnostic[];
 }
 
-/** The entries of a manifest that name paths mtc may own (see readManifest for the checked form). */
-export function parseManifest(text: string): string[] {
-  return manifestEntries(text)
-    .filter((e) => e.ok)
-    .map((e) => e.path);
-}
-
-interface ManifestEntry {
-  readonly path: string;
-  readonly ok: boolean;
-  /** Offsets of the line in the manifest text. */
-  readonly start: number;
-  readonly end: number;
-}
-
-function manifestEntries(text: string): ManifestEntry[] {
-  const out: ManifestEntry[] = [];
-  let offset = 0;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const start = offset + raw.indexOf(line.charAt(0));
-    offset += raw.length + 1;
-    if (!line || line.startsWith('#')) continue;
-    out.push({ path: line, ok: isOwnablePath(line), start, end: start + line.length });
-  }
-  return out;
-}
-
-/** Every output of a build, in memory. Writes nothing. */
-export function generate(model: Model, opts: GenerateOptions = {}): Generated {
+/**
+ * Every output of a build as a stream: the plan is made (and its diagnostics
+ * known) now, each file's text only when it is written, one file at a time.
+ * Writes nothing.
+ */
+export function generateStream(model: Model, opts: GenerateOptions = {}): GeneratedStream {
   const { plan, diagnostics } = planBuild(model, opts.qemu);
   const diags: Diagnostic[] = [...diagnostics];
-  const files = new Map<string, string>();
-  for (const f of plan.families) files.set(`c/${fileStem(f.family)}.c`, emitFamilyC(f));
-  if (plan.compatSets && plan.compatSets.length > 0) files.set(COMPAT_SETS_FILE, emitCompatSetsC(plan.compatSets));
-  files.set('mtc-build.json', emitJson(model, plan));
-  const docs = emitDocs(model, plan);
-  for (const [family, md] of docs.markdown) files.set(`docs/${fileStem(family)}.md`, md);
-  files.set('docs/index.html', docs.html);
+  const outputs: Output[] = [];
+  const text = (path: string, make: () => string): Output => ({ path, write: (w) => w(make()) });
+  for (const f of plan.families) outputs.push(text(`c/${fileStem(f.family)}.c`, () => emitFamilyC(f)));
+  if (plan.compatSets && plan.compatSets.length > 0) {
+    const sets = plan.compatSets;
+    outputs.push(text(COMPAT_SETS_FILE, () => emitCompatSetsC(sets)));
+  }
+  outputs.push({ path: 'mtc-build.json', write: (w) => writeBuildDocument(model, plan, w) });
+  const docs = docsStream(model, plan);
+  for (const family of docs.families) outputs.push(text(`docs/${fileStem(family)}.md`, () => docs.markdown(family)));
+  outputs.push({ path: 'docs/index.html', write: (w) => docs.writeHtml(w) });
   if (opts.treeRead && opts.qemu) {
     const r = buildTreePatch(plan, opts.qemu, opts.treeRead, opts.signoff);
     for (const x of r.diagnostics) diags.push(x);
-    if (r.patch !== undefined) files.set(PATCH_FILE, r.patch);
+    const patch = r.patch;
+    if (patch !== undefined) outputs.push(text(PATCH_FILE, () => patch));
   }
   // Machine names are lower case and their C names are checked for collisions (MTC3004), so two
   // families cannot map to one file name here.
-  const paths = [...files.keys()].sort();
-  const sorted = new Map<string, string>();
-  for (const p of paths) sorted.set(p, files.get(p)!);
-  sorted.set(MANIFEST, manifestText(paths));
-  return { files: sorted, diagnostics: diags };
+  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifest = manifestText(outputs.map((o) => o.path));
+  outputs.push(text(MANIFEST, () => manifest));
+  return { outputs, diagnostics: diags };
+}
+
+/** Every output of a build, in memory (the tests, `mtc diff`). Writes nothing. */
+export function generate(model: Model, opts: GenerateOptions = {}): Generated {
+  const s = generateStream(model, opts);
+  return { files: new Map(s.outputs.map((o) => [o.path, outputText(o)])), diagnostics: s.diagnostics };
+}
+
+/** The outputs of a build held in memory, as a stream. */
+function streamOf(gen: Generated | GeneratedStream): GeneratedStream {
+  if ('outputs' in gen) return gen;
+  return { outputs: [...gen.files].map(([path, content]) => ({ path, write: (w: (c: string) => void) => w(content) })), diagnostics: gen.diagnostics };
 }
 
 /** Temporary files of the writer of earlier mtc versions: `.NAME.mtc-tmp-PID`. */
@@ -139,9 +136,6 @@ export function leftoverTemps(outDir: string): string[] {
   return out.sort();
 }
 
-/** Largest manifest read. */
-const MAX_MANIFEST_BYTES = 1024 * 1024;
-
 /** Terminal-safe text of a file in the output directory (its content is not mtc's input). */
 function safeLines(text: string): string {
   return text
@@ -150,55 +144,6 @@ function safeLines(text: string): string {
     .join('\n');
 }
 
-function fromError(e: OutDirError): Diagnostic {
-  return { code: e.code, severity: 'error', message: e.message, help: e.help, ...(e.file !== undefined ? { file: e.file } : {}) };
-}
-
-/**
- * The manifest of the previous build: the paths it owns. An entry that is not
- * a plain relative path, or that names a directory, is an MTC3025 error at
- * its line (mtc never writes such a manifest).
- */
-function readManifest(root: string, shown: string): { owned: string[]; diagnostics: Diagnostic[] } {
-  const r = readConfined(root, MANIFEST, shown, MAX_MANIFEST_BYTES);
-  const file = join(shown, MANIFEST);
-  if (r.tooLarge)
-    return { owned: [], diagnostics: [{ code: 'MTC3025', severity: 'error', message: `${file} is larger than ${MAX_MANIFEST_BYTES} bytes; mtc never writes such a manifest`, file, help: 'remove the file; the next build writes a new one (files it listed are then left in place)' }] };
-  if (r.text === undefined) return { owned: [], diagnostics: [] };
-  const src = new SourceFile(file, r.text);
-  const owned: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const bad = (e: ManifestEntry, why: string) =>
-    diagnostics.push({
-      code: 'MTC3025',
-      severity: 'error',
-      message: `${file} lists ${why}`,
-      file,
-      span: src.span(e.start, e.end),
-      label: 'not a file mtc writes',
-      help: 'mtc only lists plain relative paths of the files it generated; remove the line (or the file, to start afresh)',
-    });
-  for (const e of manifestEntries(r.text)) {
-    if (!e.ok) {
-      bad(e, 'a path mtc never writes (absolute, `..`, a hidden name or unusual characters)');
-      continue;
-    }
-    let c;
-    try {
-      c = confined(root, e.path, shown);
-    } catch (x) {
-      if (!(x instanceof OutDirError)) throw x;
-      diagnostics.push({ ...fromError(x), file, span: src.span(e.start, e.end) });
-      continue;
-    }
-    if (c.isDir) {
-      bad(e, `\`${e.path}\`, which is a directory, not a file mtc wrote`);
-      continue;
-    }
-    owned.push(e.path);
-  }
-  return { owned, diagnostics };
-}
 
 export interface StaleFile {
   readonly path: string;
@@ -220,7 +165,9 @@ export interface CheckResult {
  * interrupted build left (see out-dir.ts), so it never compares a half-done
  * directory.
  */
-export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40, lock: LockOptions = {}): CheckResult {
+export function checkOutputDir(outDir: string, generated: Generated | GeneratedStream, maxDiffLines = 40, lock: LockOptions = {}): CheckResult {
+  const gen = streamOf(generated);
+  const produced = new Set(gen.outputs.map((o) => o.path));
   const diagnostics: Diagnostic[] = [];
   let root: string | undefined;
   try {
@@ -229,7 +176,7 @@ export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40
     if (e instanceof OutDirError) return { stale: [], diagnostics: [fromError(e)] };
     throw e;
   }
-  if (root === undefined) return { stale: [...gen.files.keys()].sort().map((path) => ({ path, state: 'missing' as const })), diagnostics };
+  if (root === undefined) return { stale: [...produced].sort().map((path) => ({ path, state: 'missing' as const })), diagnostics };
   let held: OutLock | undefined;
   try {
     try {
@@ -249,20 +196,21 @@ export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40
         help: 'run `mtc build` where the directory can be written; the comparison below is of the files as they are',
       });
     const stale: StaleFile[] = [];
-    for (const [path, content] of gen.files) {
-      const expectedBytes = Buffer.byteLength(content);
-      let disk;
+    for (const output of gen.outputs) {
+      const path = output.path;
+      let cmp;
       try {
-        disk = readConfined(root, path, outDir, Math.max(2 * expectedBytes, 1024 * 1024));
+        cmp = compareOutput(root, outDir, output);
       } catch (e) {
         if (!(e instanceof OutDirError)) throw e;
         diagnostics.push(fromError(e));
         continue;
       }
-      if (disk.tooLarge) stale.push({ path, state: 'changed', diff: `--- a/${path}\n+++ b/${path}\n(the file on disk is much larger than the generated one; not shown)\n` });
-      else if (disk.text === undefined) stale.push({ path, state: 'missing' });
-      else if (disk.text !== content) {
-        const lines = safeLines(unifiedDiff(path, disk.text, content)).split('\n');
+      if (cmp.state === 'missing') stale.push({ path, state: 'missing' });
+      else if (cmp.state === 'changed' && !cmp.small) stale.push({ path, state: 'changed', diff: `--- a/${path}\n+++ b/${path}\n(larger than ${MAX_DIFF_BYTES} bytes; not shown)\n` });
+      else if (cmp.state === 'changed') {
+        const disk = readConfined(root, path, outDir, MAX_DIFF_BYTES).text ?? '';
+        const lines = safeLines(unifiedDiff(path, disk, outputText(output))).split('\n');
         const diff = lines.length > maxDiffLines ? [...lines.slice(0, maxDiffLines), `... (${lines.length - maxDiffLines} more lines)`].join('\n') + '\n' : lines.join('\n');
         stale.push({ path, state: 'changed', diff });
       }
@@ -270,7 +218,7 @@ export function checkOutputDir(outDir: string, gen: Generated, maxDiffLines = 40
     const manifest = readManifest(root, outDir);
     // A symlink found above is not reported a second time from its manifest line.
     for (const d of manifest.diagnostics) if (!diagnostics.some((x) => x.message === d.message)) diagnostics.push(d);
-    for (const path of manifest.owned) if (!gen.files.has(path) && confined(root, path, outDir).exists) stale.push({ path, state: 'extra' });
+    for (const path of manifest.owned) if (!produced.has(path) && confined(root, path, outDir).exists) stale.push({ path, state: 'extra' });
     for (const path of leftoverTemps(root)) stale.push({ path, state: 'extra' });
     return { stale: stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
   } catch (e) {
@@ -316,7 +264,9 @@ function looksGenerated(text: string): boolean {
  * produces is removed, or nothing changes. Never through a symlink, never a
  * file mtc did not generate (MTC3022).
  */
-export function writeOutputs(outDir: string, gen: Generated, lock: LockOptions = {}): WriteResult {
+export function writeOutputs(outDir: string, generated: Generated | GeneratedStream, lock: LockOptions = {}): WriteResult {
+  const gen = streamOf(generated);
+  const produced = new Set(gen.outputs.map((o) => o.path));
   const diagnostics: Diagnostic[] = [];
   const changed: string[] = [];
   const unchanged: string[] = [];
@@ -332,33 +282,50 @@ export function writeOutputs(outDir: string, gen: Generated, lock: LockOptions =
     const manifest = readManifest(root, outDir);
     for (const d of manifest.diagnostics) diagnostics.push(d);
     const owned = new Set(manifest.owned);
-    for (const [path, content] of gen.files) {
-      let disk;
-      try {
-        disk = readConfined(root, path, outDir, Math.max(Buffer.byteLength(content) + 1, 1024 * 1024));
-      } catch (e) {
-        if (!(e instanceof OutDirError)) throw e;
-        diagnostics.push(fromError(e));
-        continue;
+    // Each output is written to the staging directory while it is compared with the file on disk;
+    // only changed ones stay staged. Nothing outside the staging directory changes before applyChange.
+    const staging = openStaging(root);
+    const staged = new Map<string, StagedFile>();
+    try {
+      let n = 0;
+      for (const output of gen.outputs) {
+        const path = output.path;
+        const name = `n${n++}`;
+        let r;
+        try {
+          collectIfGrown();
+          r = stageOutput(root, outDir, output, join(staging, name));
+        } catch (e) {
+          if (!(e instanceof OutDirError)) throw e;
+          diagnostics.push(fromError(e));
+          continue;
+        }
+        if (!r.changed) {
+          unchanged.push(path);
+          continue;
+        }
+        if (r.exists && path !== MANIFEST && !owned.has(path) && !(r.head !== undefined && looksGenerated(r.head)))
+          diagnostics.push({
+            code: 'MTC3022',
+            severity: 'error',
+            message: `${join(outDir, path)} exists and was not generated by mtc; not overwriting it`,
+            help: 'move the file away or choose another --out directory',
+          });
+        changed.push(path);
+        staged.set(path, { staged: name, sha256: r.sha256 });
       }
-      if (disk.text === content) {
-        unchanged.push(path);
-        continue;
-      }
-      const exists = disk.text !== undefined || disk.tooLarge;
-      if (exists && path !== MANIFEST && !owned.has(path) && !(disk.text !== undefined && looksGenerated(disk.text)))
-        diagnostics.push({
-          code: 'MTC3022',
-          severity: 'error',
-          message: `${join(outDir, path)} exists and was not generated by mtc; not overwriting it`,
-          help: 'move the file away or choose another --out directory',
-        });
-      changed.push(path);
+    } catch (e) {
+      discardStaging(root);
+      if (e instanceof OutDirError || !(e as NodeJS.ErrnoException).code) throw e;
+      throw new OutDirError('MTC3020', `cannot write the outputs in ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'nothing was changed; check permissions and free space');
     }
-    for (const path of [...owned].sort()) if (!gen.files.has(path) && confined(root, path, outDir).exists) removed.push(path);
-    if (diagnostics.some((d) => d.severity === 'error')) return none();
-    if (changed.length > 0 || removed.length > 0)
-      applyChange(root, outDir, { write: new Map(changed.map((p) => [p, gen.files.get(p)!])), remove: removed });
+    for (const path of [...owned].sort()) if (!produced.has(path) && confined(root, path, outDir).exists) removed.push(path);
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      discardStaging(root);
+      return none();
+    }
+    if (changed.length > 0 || removed.length > 0) applyChange(root, outDir, { write: staged, remove: removed });
+    else discardStaging(root);
     // Temporary files an earlier mtc version left when it was killed.
     for (const path of leftoverTemps(root)) {
       rmSync(join(root, path), { force: true });

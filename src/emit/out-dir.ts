@@ -27,9 +27,8 @@
  */
 import fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ReadError, readRegularFile } from '../util/read-file.js';
-import { deferSignals } from '../util/signals.js';
 
 export const LOCK_FILE = '.mtc-lock';
 /** The manifest of a build (written by build.ts through a transaction like every output). */
@@ -167,9 +166,15 @@ interface Journal {
   readonly dirs: string[];
 }
 
+/** A file already written to the staging directory (out-stage.ts): its name there and its hash. */
+export interface StagedFile {
+  readonly staged: string;
+  readonly sha256: string;
+}
+
 export interface Change {
-  /** Files to write: relative path → content. */
-  readonly write: ReadonlyMap<string, string>;
+  /** Files to write: relative path → content, or a file already staged (openStaging). */
+  readonly write: ReadonlyMap<string, string | StagedFile>;
   /** Files to remove (relative paths, each checked to be a regular file). */
   readonly remove: readonly string[];
 }
@@ -227,17 +232,20 @@ export function applyChange(root: string, shown: string, change: Change): void {
   try {
     fs.mkdirSync(nodePath.join(txn, 'new'), { recursive: true });
     fs.mkdirSync(nodePath.join(txn, 'old'));
+    // Names of files staged before: texts given here are staged after them.
     let n = 0;
+    for (const content of change.write.values()) if (typeof content !== 'string') n = Math.max(n, Number(content.staged.slice(1)) + 1);
     for (const [path, content] of change.write) {
-      const staged = `n${n}`;
-      fs.writeFileSync(nodePath.join(txn, 'new', staged), content, { flag: 'wx' });
+      const staged = typeof content === 'string' ? `n${n}` : content.staged;
+      if (typeof content === 'string') fs.writeFileSync(nodePath.join(txn, 'new', staged), content, { flag: 'wx' });
+      const hash = typeof content === 'string' ? sha256(content) : content.sha256;
       const final = confined(root, path, shown);
       let backup: string | null = null;
       if (final.exists) {
         backup = `o${n}`;
         keepOld(final.abs, nodePath.join(txn, 'old', backup));
       }
-      journal.write.push({ path, staged, backup, sha256: sha256(content) });
+      journal.write.push({ path, staged, backup, sha256: hash });
       n++;
     }
     for (const path of change.remove) {
@@ -297,7 +305,8 @@ function keepOld(from: string, to: string): void {
   }
 }
 
-function discard(txn: string): void {
+/** Removes a transaction directory (a symlink there is removed, not followed). */
+export function discard(txn: string): void {
   const st = lstatOrUndefined(txn);
   if (st === undefined) return;
   // rmSync does not follow symlinks: a symlink is removed, not what it points to.

@@ -20,9 +20,9 @@ vi.mock('../../src/emit/build.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/emit/build.js')>();
   return {
     ...actual,
-    generate: (...args: Parameters<typeof actual.generate>) => {
+    generateStream: (...args: Parameters<typeof actual.generateStream>) => {
       if (bug.error !== undefined) throw bug.error;
-      return actual.generate(...args);
+      return actual.generateStream(...args);
     },
   };
 });

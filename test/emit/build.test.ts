@@ -121,18 +121,27 @@ describe('writing outputs', () => {
     const edited = new Map(gen.files);
     edited.set('c/virt.c', gen.files.get('c/virt.c') + '/* changed */\n');
     edited.set('docs/virt.md', gen.files.get('docs/virt.md') + 'changed\n');
-    // The second new file cannot be written (a full disk).
+    // The second staged file cannot be written (a full disk). Outputs are staged through file descriptors
+    // (src/emit/out-stage.ts): the staged files' descriptors are known from openSync.
     let writes = 0;
-    const real = fs.writeFileSync;
-    const spy = vi.spyOn(fs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
-      if (String(args[0]).includes(`${TXN_DIR}/new/`) && ++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return real(...args);
-    });
+    const stagedFds = new Set<number>();
+    const realOpen = fs.openSync;
+    const realWrite = fs.writeSync;
+    const openSpy = vi.spyOn(fs, 'openSync').mockImplementation(((path: fs.PathLike, ...rest: unknown[]) => {
+      const fd = (realOpen as (...a: unknown[]) => number)(path, ...rest);
+      if (String(path).includes(`${TXN_DIR}/new/`)) stagedFds.add(fd);
+      return fd;
+    }) as typeof fs.openSync);
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (stagedFds.delete(fd) && ++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (realWrite as (...a: unknown[]) => number)(fd, ...rest);
+    }) as typeof fs.writeSync);
     let r;
     try {
       r = writeOutputs(out, { files: edited, diagnostics: [] });
     } finally {
       spy.mockRestore();
+      openSpy.mockRestore();
     }
     expect(writes).toBe(2);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MTC3020']);

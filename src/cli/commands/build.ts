@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { loadCatalog } from '../../catalog/index.js';
 import { compile, withoutSyntaxTrees } from '../../compile.js';
-import { checkOutputDir, generate, writeOutputs } from '../../emit/build.js';
+import { collectIfLarge } from '../../util/memory.js';
+import { checkOutputDir, generateStream, writeOutputs } from '../../emit/build.js';
 import { PATCH_FILE, parseSignOff } from '../../emit/qemu-tree.js';
 import { TreeError, TreeFiles } from '../../qemu/tree-files.js';
 import { checkExtras } from '../check-inputs.js';
@@ -54,6 +55,8 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     const inputs = await ruleInputs(paths, opts, limits);
     const qemu = checkExtras(inputs.paths, { ...opts, root: inputs.root });
     const result = withoutSyntaxTrees(compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras }));
+    // The syntax trees are garbage now (about 9x the rules' size).
+    collectIfLarge();
     const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {
@@ -65,9 +68,9 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
       const tree = new TreeFiles(qemu.context.treeDir);
       treeRead = (rel) => tree.read(rel);
     }
-    let gen: ReturnType<typeof generate>;
+    let gen: ReturnType<typeof generateStream>;
     try {
-      gen = generate(result.model, { qemu: qemu.context, ...(treeRead ? { treeRead } : {}), ...(signoff ? { signoff } : {}) });
+      gen = generateStream(result.model, { qemu: qemu.context, ...(treeRead ? { treeRead } : {}), ...(signoff ? { signoff } : {}) });
     } catch (e) {
       if (!(e instanceof TreeError)) throw e;
       await report([
@@ -95,7 +98,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
       if (format === 'human') for (const s of stale) if (s.diff) process.stderr.write(s.diff);
       await report([...gen.diagnostics, ...dirDiags, ...extra]);
       if (hasErrors(dirDiags)) return 1;
-      if (format === 'human') process.stderr.write(stale.length === 0 ? `${opts.out}: ${gen.files.size} files up to date\n` : `${opts.out}: ${stale.length} of ${gen.files.size} files stale\n`);
+      if (format === 'human') process.stderr.write(stale.length === 0 ? `${opts.out}: ${gen.outputs.length} files up to date\n` : `${opts.out}: ${stale.length} of ${gen.outputs.length} files stale\n`);
       return stale.length > 0 ? 1 : 0;
     }
     const w = writeOutputs(opts.out, gen);
@@ -104,7 +107,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     if (format === 'human')
       process.stderr.write(
         `${opts.out}: wrote ${w.written.length}, unchanged ${w.unchanged.length}${w.removed.length ? `, removed ${w.removed.length} stale (${w.removed.join(', ')})` : ''}\n` +
-          (gen.files.has(PATCH_FILE) ? `${join(opts.out, PATCH_FILE)}: ${signoff ? '`git am`' : '`git apply`'} it at the top of ${opts.qemuTree} (QEMU ${qemu.context.profile?.qemu})\n` : ''),
+          (gen.outputs.some((o) => o.path === PATCH_FILE) ? `${join(opts.out, PATCH_FILE)}: ${signoff ? '`git am`' : '`git apply`'} it at the top of ${opts.qemuTree} (QEMU ${qemu.context.profile?.qemu})\n` : ''),
       );
     return 0;
   } catch (e) {
