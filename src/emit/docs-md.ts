@@ -25,9 +25,14 @@ function mdAnchor(heading: string): string {
   return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 }
 
-/** A code span when the text allows one (printable ASCII, no backtick), else escaped text. */
+/**
+ * A code span when the text allows one (printable ASCII, no backtick, no
+ * backslash), else escaped text. GFM splits a table row before it reads code
+ * spans, taking a backslash as escaping the next character: `\|` in a code
+ * span would be an escaped backslash and the end of the cell.
+ */
 function mdCode(c: string): string {
-  return /^[\x20-\x7e]*$/.test(c) && !c.includes('`') && c.trim() !== '' ? `\`${c.replace(/\|/g, '\\|')}\`` : mdEscape(c);
+  return /^[\x20-\x7e]*$/.test(c) && !/[`\\]/.test(c) && c.trim() !== '' ? `\`${c.replace(/\|/g, '\\|')}\`` : mdEscape(c);
 }
 
 function mdPiece(s: Piece, family: string): string {

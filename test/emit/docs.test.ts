@@ -130,3 +130,35 @@ describe('docsStream', () => {
     for (const n of read) expect(names.has(n), n).toBe(true);
   });
 });
+
+describe('Markdown table cells cannot be forged', () => {
+  type MdNode = { type: string; children?: MdNode[] };
+  // A value that is printable ASCII but holds a backslash before a pipe: in a code span GFM would read `\\|` as an
+  // escaped backslash and a cell boundary, so such a value is written as escaped text.
+  const rules = String.raw`target x-mig;
+
+machine virt-2.0 {
+  set arm-cpu.a = "x\\|y" { reason "ends with a backslash \\"; }
+  set arm-cpu.b = "p|q";
+  set arm-cpu.c = "r\\";
+}
+machine virt-1.0 {
+  set arm-cpu.a = "z";
+}
+`;
+  const md = docsOf(model({ 'rules/virt.mtc': rules })).markdown.get('virt')!;
+
+  test('every row of a rules table has its three cells, as GFM splits it and as a Markdown parser reads it', async () => {
+    const rows = md.split('## Kernel versions')[0]!.split('\n').filter((l) => l.startsWith('|set '));
+    expect(rows).toHaveLength(4);
+    for (const line of rows) expect(line.replace(/\\./g, '').split('|'), line).toHaveLength(5);
+    const { parsers } = await import('prettier/plugins/markdown');
+    const ast = (await parsers.markdown!.parse(md, {} as never)) as MdNode;
+    const tables = (ast.children ?? []).filter((n) => n.type === 'table');
+    expect(tables).toHaveLength(2);
+    for (const t of tables) for (const r of t.children!) expect(r.children).toHaveLength(3);
+    expect(md).toContain('|set arm-cpu.a = x\\\\\\|y|ends with a backslash \\\\|');
+    expect(md).toContain('|set `arm-cpu.b = p\\|q`|');
+    expect(md).toContain('|set `arm-cpu.a = z` — overrides x\\\\\\|y of [virt-2.0](#virt-20)|');
+  });
+});
