@@ -86,13 +86,14 @@ export function hex(v: number, digits: number): string {
   return '0x' + v.toString(16).padStart(digits, '0');
 }
 
-/** `Arm (0x41)`, or the bare code when unknown. */
-export function implementerLabel(d: DecodedMidr): string {
-  return d.implementerName ? `${d.implementerName} (${hex(d.implementer, 2)})` : hex(d.implementer, 2);
-}
-
-/** `Neoverse N1 (0xd0c) r3p1`, plus the system when known. */
-export function partLabel(d: DecodedMidr): string {
-  const base = d.partName ? `${d.partName} (${hex(d.part, 3)})` : hex(d.part, 3);
-  return `${base} r${d.variant}p${d.revision}${d.system ? `, ${d.system}` : ''}`;
+/**
+ * `Arm Neoverse N1 r3p1, Ampere Altra / Altra Max`: implementer, part,
+ * variant and revision, and the system when known. A code the table does not
+ * know is given in hex (`implementer 0x99 part 0x123 r0p0`); the codes of
+ * known names are in the MIDR value the docs show next to the label.
+ */
+export function cpuLabel(d: DecodedMidr): string {
+  const impl = d.implementerName ?? `implementer ${hex(d.implementer, 2)}`;
+  const part = d.partName ?? `part ${hex(d.part, 3)}`;
+  return `${impl} ${part} r${d.variant}p${d.revision}${d.system ? `, ${d.system}` : ''}`;
 }

@@ -177,12 +177,15 @@ describe('semantics: QEMU order over the chain', () => {
     );
   });
 
-  it('docs: an entry from a set says which set, and `optional`', () => {
-    // Markdown escapes the parentheses and underscores: compare without the backslashes.
-    const md = gen.files.get('docs/virt.md')!.replace(/\\/g, '');
-    // An inherited entry links to the machine type that declares it (its reason is written there only).
-    expect(md).toContain('| `virtio-net-device` | `host_tunnel` | `off` | [inherited from virt-10.1 (compat set hw_compat_10_1)](#virt-101) |');
-    expect(md).toContain('| `virtio-pci` | `disable-modern` | `on` | own (compat set hw_compat_10_0, optional) |');
+  it('docs: an entry from a set says which set, `optional`, and which value it overrides; the inherited entries are not repeated', () => {
+    const md = gen.files.get('docs/virt.md')!;
+    expect(md).toContain('|set `virtio-pci.disable-modern = on` — compat set `hw_compat_10_0`, optional|||');
+    expect(md).toContain('|set `arm-smmuv3.ril = off` — compat set `hw_compat_10_0`; overrides `on` of [virt-10.1](#virt-101) \\(compat set `hw_compat_10_1`\\)|10.0 had no RIL||');
+    expect(md).toContain('|set `arm-smmuv3.ril = maybe` — overrides `off` of compat set `hw_compat_10_0`|||');
+    expect(md).toContain('|use `hw_compat_10_0` \\(2 entries\\)|||');
+    // virt-10.1's entry is written once, on virt-10.1; virt-10.0 counts it.
+    expect(md.match(/virtio-net-device\.host_tunnel/g)).toHaveLength(1);
+    expect(md).toContain('Inherits [virt-10.1](#virt-101). In effect: 3 properties, 2 its own.');
   });
 });
 
