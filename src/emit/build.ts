@@ -19,7 +19,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../resolve/model.js';
 import { GENERATED_MARKER, emitFamilyC } from './c.js';
 import { unifiedDiff } from './diff.js';
-import { docsStream } from './docs-stream.js';
+import { docsStream } from './docs.js';
 import { writeBuildDocument } from './json.js';
 import { planBuild } from './plan.js';
 import { COMPAT_SETS_FILE, emitCompatSetsC } from './compat-sets.js';
