@@ -277,6 +277,7 @@ function genericPrint(path: Path, options: Options, print: Print): Doc {
     case 'Identifier':
       return node.name;
     case 'StringLiteral': {
+      if (node.pieces === undefined) return options.originalText.slice(locStart(node), locEnd(node));
       if (node.pieces.length <= 1) return node.pieces[0] ?? '""';
       const col = stringColumn(path);
       const pieces = join(line, [...node.pieces]);

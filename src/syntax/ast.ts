@@ -22,8 +22,12 @@ export interface Identifier extends Node {
 export interface StringLiteral extends Node {
   readonly kind: 'StringLiteral';
   readonly value: string;
-  /** Source text of each piece, as written (the formatter keeps the split). */
-  readonly pieces: readonly string[];
+  /**
+   * Source text of each piece, as written (the formatter keeps the split);
+   * absent for the usual single piece, which is then the source text of
+   * `span` (one list less per string of a large file).
+   */
+  readonly pieces?: readonly string[];
 }
 
 /** A numeric literal as written; `value` is undefined when malformed (and diagnosed). */

@@ -13,6 +13,12 @@ import { exact } from '../util/arrays.js';
 import { parseNumberText, parseVersionText, decodeString } from './literals.js';
 import { badEscape, badNumber, badVersion } from './messages.js';
 
+/** The length of a string token's text in the source, when it ends with its closing quote there; else -1. */
+function tokEndLength(tok: IToken, text: string): number {
+  const end = tok.startOffset + tok.image.length;
+  return text.charCodeAt(end - 1) === 34 && text.charCodeAt(tok.startOffset) === 34 ? tok.image.length : -1;
+}
+
 export class NodeBuilder {
   src: SourceFile = new SourceFile('', '');
   /** Diagnostics of the parser's own (beyond Chevrotain's recognition errors). */
@@ -103,6 +109,8 @@ export class NodeBuilder {
         this.extra.push(badEscape(this.src.path, this.src.span(at, at + bad.text.length), bad.text));
       }
     }
+    // One piece as written in the source: its text is the span's (recovery-closed strings keep theirs).
+    if (pieces.length === 1 && toks.length === 1 && !toks[0].isInsertedInRecovery && pieces[0].length === tokEndLength(toks[0], this.src.text)) return { kind: 'StringLiteral', value, span };
     return { kind: 'StringLiteral', value, pieces: exact(pieces), span };
   }
 }

@@ -55,6 +55,8 @@ export interface ParseOptions {
   readonly limits?: Limits;
   /** Slice length for large files (tests use small slices; see CHUNK_BYTES). */
   readonly chunkBytes?: number;
+  /** Told of each slice kept (tests). */
+  readonly onSlice?: (start: number, end: number) => void;
 }
 
 /** Text → tokens → AST. Never throws on any input; problems come back as diagnostics. */
@@ -91,7 +93,7 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
   // tokens live at once. A slice is kept only when it parsed without any diagnostic; otherwise the
   // rest of the file is parsed in one piece, exactly as a small file is (see parsePiece).
   for (;;) {
-    const cut = text.length - start > 2 * chunkBytes ? nextCut(text, start, start + chunkBytes) : -1;
+    const cut = text.length - start > 2 * chunkBytes ? nextCut(text, start + chunkBytes) : -1;
     const piece = parsePiece(source, start, cut >= 0 ? cut : text.length, prevEnd, cut >= 0, limits.maxTokens - tokenCount);
     if (piece === undefined) {
       if (cut < 0) throw new Error('unreachable: the last piece is never refused');
@@ -101,6 +103,7 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
     }
     if (cut < 0 || piece.overLimit) return finish(piece);
     tokenCount += piece.tokens;
+    options.onSlice?.(start, cut);
     for (const st of piece.statements) statements.push(st);
     for (const c of piece.comments) comments.push(c);
     prevEnd = piece.lastEnd;
@@ -135,43 +138,17 @@ export function parseSource(source: SourceFile, options: ParseOptions = {}): Par
 /** Length of the slices large files are parsed in (whole top-level statements, at least this long). */
 export const CHUNK_BYTES = 64 * 1024;
 
-const OPEN = 123; // {
-const CLOSE = 125; // }
-const SEMI = 59; // ;
-const QUOTE = 34; // "
-const BACKSLASH = 92;
-const SLASH = 47;
-const LF = 10;
-const CR = 13;
-
 /**
- * A place to cut the text for a slice: the first offset at or after `from`
- * that directly follows a `}` or `;` outside strings and comments at brace
- * depth 0, counting from `start` (itself at depth 0); -1 when there is none.
- * It is only a guess: the lexer then confirms that the slice ends with that
- * very token (parsePiece).
+ * A place to cut the text for a slice: just after the first `}` that starts
+ * a line at or after `from` (a formatted file closes each machine type and
+ * compat set there); -1 when there is none. A line-start `}` is always a
+ * token (strings and comments end at their line), but it may close
+ * something other than a statement: the guess is confirmed by parsePiece,
+ * which keeps the slice only if it ends with that `}` and parses cleanly.
  */
-function nextCut(text: string, start: number, from: number): number {
-  let depth = 0;
-  const n = text.length;
-  for (let i = start; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      // To the closing quote, or to the end of the line (an unterminated string).
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === QUOTE || d === LF || d === CR) break;
-        if (d === BACKSLASH && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
-      }
-    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-      while (i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
-    } else if (c === OPEN) depth++;
-    else if (c === CLOSE || c === SEMI) {
-      if (c === CLOSE && depth > 0) depth--;
-      if (depth === 0 && i + 1 >= from) return i + 1;
-    }
-  }
-  return -1;
+function nextCut(text: string, from: number): number {
+  const i = text.indexOf('\n}', from - 1);
+  return i < 0 ? -1 : i + 2;
 }
 
 interface Piece {

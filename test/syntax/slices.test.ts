@@ -15,8 +15,8 @@ import { defaultLimits } from '../../src/util/limits.js';
 import { corpusMachines, corpusText } from '../../bench/corpus.js';
 
 /** Everything a parse says, with spans as line:column pairs (OffsetSpan's toJSON). */
-function parsed(text: string, chunkBytes: number): string {
-  const r = parseSource(new SourceFile('f.mtc', text), { chunkBytes });
+function parsed(text: string, chunkBytes: number, slices?: [number, number][]): string {
+  const r = parseSource(new SourceFile('f.mtc', text), { chunkBytes, ...(slices ? { onSlice: (a: number, b: number) => slices.push([a, b]) } : {}) });
   return JSON.stringify({ ast: r.ast, diagnostics: r.diagnostics }, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
@@ -41,7 +41,13 @@ describe('parsing in slices equals parsing whole', () => {
     const text = corpusText(corpusMachines(200 * 1024));
     const whole = parsed(text, WHOLE);
     expect(JSON.parse(whole).diagnostics).toEqual([]);
-    for (const chunk of [1, 100, 4096]) expect(parsed(text, chunk)).toBe(whole);
+    for (const chunk of [1, 100, 4096]) {
+      const slices: [number, number][] = [];
+      expect(parsed(text, chunk, slices)).toBe(whole);
+      // Sliced indeed: each slice ends with a machine type's closing brace at the start of a line.
+      expect(slices.length).toBeGreaterThan(text.length / (chunk + 1000));
+      for (const [, end] of slices) expect(text.slice(end - 2, end)).toBe('\n}');
+    }
   });
 
   it('every rule file of the repository (shipped rules, examples, test fixtures), whole and broken, alone and all together', () => {
@@ -71,7 +77,11 @@ describe('parsing in slices equals parsing whole', () => {
   });
 
   it('random sequences of statements, broken statements and stray text', () => {
+    let sliced = 0;
     const good = [
+      'machine a-1.0 {\n  set x.y = on;\n}\n',
+      'machine b-1.0 inherits a-1.0 {\n  hide TCR2_EL1 {\n    reason "r";\n}\n}\n',
+      'compat c {\n  set d.p = "x";\n}\n',
       'machine virt-10.1 { hide KVM_REG_ARM_VENDOR_HYP_BMAP_2 since 6.15 { reason "r"; } }\n',
       'machine virt-10.0 inherits virt-10.1 { set arm-cpu.x = on; }\n',
       'target x-mig;\n',
@@ -81,14 +91,19 @@ describe('parsing in slices equals parsing whole', () => {
       '// a comment with } and ; and "\n',
       'machine q-2.0 { allow cpu 0x413fd0c1 { reason "a \\" } ; quote"; } }\n',
     ];
-    const bad = ['}', ';', '{', '"unterminated }\n', 'machine', 'hide X;', '@', 'machine z-1.0 { set a.b = ', '\\', '/', '"\\\n'];
+    const bad = ['\n}', '{\n}\n', '}', ';', '{', '"unterminated }\n', 'machine', 'hide X;', '@', 'machine z-1.0 { set a.b = ', '\\', '/', '"\\\n'];
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constantFrom(...good), fc.constantFrom(...bad)), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 120 }), (parts, chunk) => {
         const text = parts.join('');
-        expect(parsed(text, chunk)).toBe(parsed(text, WHOLE));
+        const slices: [number, number][] = [];
+        expect(parsed(text, chunk, slices)).toBe(parsed(text, WHOLE));
+        if (slices.length > 0) sliced++;
       }),
       { numRuns: 400, seed: 20261201 },
     );
+    // Both paths ran: inputs cut into slices, and inputs whose first guess failed (parsed whole).
+    expect(sliced).toBeGreaterThan(10);
+    expect(sliced).toBeLessThan(400);
   });
 
   it('the token limit counts the whole file when it is parsed in slices', () => {
