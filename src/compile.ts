@@ -5,6 +5,7 @@ import { loadProject, type LoadOptions, type Project } from './resolve/load.js';
 import { resolveProject, type ResolveOptions } from './resolve/resolve.js';
 import type { Model } from './resolve/model.js';
 import { runRules } from './validate/index.js';
+import { collectIfLarge, textSize } from './util/memory.js';
 
 export interface CompileOptions extends LoadOptions, ResolveOptions {
   readonly catalog: Catalog;
@@ -51,6 +52,8 @@ export function compileProject(project: Project, options: CompileOptions): Compi
   };
   const base = { project, catalog: options.catalog, model: undefined, extras };
   runRules('syntax', base, undefined, report);
+  // The tokens of a large file are garbage by now; the model is about to be built beside its syntax tree.
+  collectIfLarge(textSize(project.sources.values()));
   const resolved = resolveProject(project, options.catalog, options);
   for (const x of resolved.diagnostics) report(x);
   runRules('model', { ...base, model: resolved.model }, undefined, report);

@@ -54,7 +54,8 @@ class DiskCompare {
   }
   next(buf: Buffer): void {
     if (!this.same || this.fd === undefined) return;
-    const disk = Buffer.allocUnsafe(buf.length);
+    if (buf.length <= SCRATCH_BYTES) readScratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+    const disk = buf.length <= SCRATCH_BYTES ? readScratch!.subarray(0, buf.length) : Buffer.allocUnsafe(buf.length);
     let got = 0;
     while (got < buf.length) {
       const n = fs.readSync(this.fd, disk, got, buf.length - got, this.pos + got);
@@ -71,16 +72,29 @@ class DiskCompare {
   }
 }
 
-/** Writes an output's pieces in batches to `each`. */
+/**
+ * One encoding buffer and one read buffer for every output: a new Buffer per
+ * piece would be memory outside the heap until the next collection (tens of
+ * MB on a large build).
+ */
+const SCRATCH_BYTES = 4 * FLUSH_AT;
+let scratch: Buffer | undefined;
+let readScratch: Buffer | undefined;
+
+/** Writes an output's pieces in batches of about FLUSH_AT characters to `each`, as UTF-8 (the bytes are only valid during the call). */
 function pump(o: Output, each: (buf: Buffer) => void): void {
   let pending: string[] = [];
   let size = 0;
   const flush = () => {
     if (pending.length === 0) return;
-    const buf = Buffer.from(pending.length === 1 ? pending[0] : pending.join(''), 'utf8');
+    const text = pending.length === 1 ? pending[0] : pending.join('');
     pending = [];
     size = 0;
-    each(buf);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (text.length * 3 <= SCRATCH_BYTES) {
+      scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+      each(scratch.subarray(0, scratch.write(text, 0, 'utf8')));
+    } else each(Buffer.from(text, 'utf8'));
   };
   o.write((chunk) => {
     pending.push(chunk);

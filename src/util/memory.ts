@@ -3,13 +3,13 @@
  *
  * V8 lets garbage pile up in the old generation until the heap has grown to a
  * multiple of what survived the last full collection; on a 10 MB rule file
- * that is hundreds of MB of dead syntax trees and output pieces (issue 16:
- * peak RSS 480 MB of which under 200 MB alive). mtc asks for a full
- * collection at the points where much has just died (between slices of a
- * after the syntax trees are dropped, between outputs), and only when the
- * heap is large or has grown by more than `slack` since the last one, so small
- * inputs never pay for it. A full collection of a 150 MB heap takes about
- * 0.1 s; a 10 MB build makes a few dozen.
+ * that is hundreds of MB of dead tokens, syntax trees and output pieces
+ * (issue 16: peak RSS 480 MB of which under 200 MB alive). mtc asks for a
+ * full collection where much has just died: after the syntax rules (the
+ * tokens), after the syntax trees are dropped, and between outputs when the
+ * heap has grown by more than `slack`. The first two only for large inputs
+ * (LARGE_INPUT_BYTES), so the usual few hundred KB of rules never pay for
+ * them. A full collection of a 150 MB heap takes about 0.1 s.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -39,9 +39,19 @@ export function collectIfGrown(slack = GC_SLACK_BYTES): void {
   if (v8.getHeapStatistics().used_heap_size - floor >= slack) collect();
 }
 
-/** A full collection now, when the heap holds more than `slack` bytes (so never for small inputs). */
-export function collectIfLarge(slack = GC_SLACK_BYTES): void {
-  if (v8.getHeapStatistics().used_heap_size >= slack) collect();
+/** Rule text from which a project counts as large (about 9x that in syntax trees). */
+export const LARGE_INPUT_BYTES = 4 * 1024 * 1024;
+
+/** A full collection now, when the input is large (never for the usual few hundred KB of rules). */
+export function collectIfLarge(inputBytes: number): void {
+  if (inputBytes >= LARGE_INPUT_BYTES) collect();
+}
+
+/** The size of a project's rule text, in UTF-16 units. */
+export function textSize(sources: Iterable<{ readonly text: string }>): number {
+  let n = 0;
+  for (const s of sources) n += s.text.length;
+  return n;
 }
 
 function collect(): void {

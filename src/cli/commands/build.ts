@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { loadCatalog } from '../../catalog/index.js';
 import { compile, withoutSyntaxTrees } from '../../compile.js';
-import { collectIfLarge } from '../../util/memory.js';
+import { collectIfLarge, textSize } from '../../util/memory.js';
 import { checkOutputDir, generateStream, writeOutputs } from '../../emit/build.js';
 import { PATCH_FILE, parseSignOff } from '../../emit/qemu-tree.js';
 import { TreeError, TreeFiles } from '../../qemu/tree-files.js';
@@ -56,7 +56,7 @@ export async function runBuild(paths: string[], opts: BuildOptions): Promise<num
     const qemu = checkExtras(inputs.paths, { ...opts, root: inputs.root });
     const result = withoutSyntaxTrees(compile(inputs.paths, { catalog, limits, defaultTarget, root: inputs.root, fs: inputs.fs, extras: qemu.extras }));
     // The syntax trees are garbage now (about 9x the rules' size).
-    collectIfLarge();
+    collectIfLarge(textSize(result.project.sources.values()));
     const diags: Diagnostic[] = [...catalogDiags, ...qemu.diagnostics, ...result.diagnostics];
     const report = async (extra: Diagnostic[]) => printDiagnostics([...diags, ...extra], format, result.project.sources, result.project.files.length);
     if (hasErrors(diags) || !result.model) {
