@@ -19,35 +19,25 @@ export interface Span {
   readonly end: Position;
 }
 
-/**
- * A span as two offsets into one file; `start` and `end` are computed on
- * demand. The file is not a field: each SourceFile makes its spans from a
- * subclass of its own whose prototype knows the file, so a span holds only
- * its two offsets (a large file's syntax tree holds hundreds of thousands).
- */
-export abstract class OffsetSpan implements Span {
+/** A span as two offsets into one file; `start` and `end` are computed on demand. */
+export class OffsetSpan implements Span {
+  readonly #file: SourceFile;
   constructor(
+    file: SourceFile,
     readonly startOffset: number,
     readonly endOffset: number,
-  ) {}
-  protected abstract get file(): SourceFile;
+  ) {
+    this.#file = file;
+  }
   get start(): Position {
-    return this.file.position(this.startOffset);
+    return this.#file.position(this.startOffset);
   }
   get end(): Position {
-    return this.file.position(this.endOffset);
+    return this.#file.position(this.endOffset);
   }
   toJSON(): { start: Position; end: Position } {
     return { start: this.start, end: this.end };
   }
-}
-
-function spanClassOf(source: SourceFile): new (start: number, end: number) => OffsetSpan {
-  return class extends OffsetSpan {
-    protected get file(): SourceFile {
-      return source;
-    }
-  };
 }
 
 /** Start offset of any span, without computing its line. */
@@ -63,8 +53,6 @@ export function spanEnd(span: Span): number {
 export class SourceFile {
   /** Offsets at which each line starts; lineStarts[0] === 0. Built on first use. */
   #lineStarts: number[] | undefined;
-  /** The class of this file's spans (see OffsetSpan). */
-  #Span: (new (start: number, end: number) => OffsetSpan) | undefined;
 
   constructor(
     /** Path as shown to the user (relative to the project root when possible). */
@@ -128,8 +116,7 @@ export class SourceFile {
     const len = this.text.length;
     const s = start < 0 ? 0 : start > len ? len : start;
     const e0 = end < s ? s : end;
-    const Span = (this.#Span ??= spanClassOf(this));
-    return new Span(s, e0 > len ? len : e0);
+    return new OffsetSpan(this, s, e0 > len ? len : e0);
   }
 
   /** The text of a 1-based line, without its line terminator. */
