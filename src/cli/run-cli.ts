@@ -1,7 +1,7 @@
 /**
  * Runs the CLI as the `mtc` process: the exit code, quiet EPIPE, deferred
  * signals. The code-cached bundle that the `mtc` launcher loads
- * (scripts/launcher.mjs, see scripts/bundle.mjs) calls runCli; run directly
+ * (scripts/launcher.cjs, see scripts/bundle.mjs) calls runCli; run directly
  * (`node dist/cli/run-cli.js …`), this module runs it itself.
  */
 import { realpathSync } from 'node:fs';
