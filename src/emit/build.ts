@@ -144,7 +144,6 @@ function safeLines(text: string): string {
     .join('\n');
 }
 
-
 export interface StaleFile {
   readonly path: string;
   /** `changed`: differs; `missing`: not on disk; `extra`: owned, no longer produced, or a temporary file a killed build left. */

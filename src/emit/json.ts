@@ -174,9 +174,3 @@ export function writeBuildDocument(model: Model, plan: BuildPlan, write: (chunk:
   list('machineTypes', model.machines, (i) => machineType(model.machines[i], plan, table), true);
   write('}\n');
 }
-
-export function emitJson(model: Model, plan: BuildPlan): string {
-  const parts: string[] = [];
-  writeBuildDocument(model, plan, (c) => parts.push(c));
-  return parts.join('');
-}
