@@ -39,9 +39,16 @@ const MAX_VERSION_PART = 2147483647n;
 
 /** `virt-10.1` → { family: 'virt', version: [10, 1] }; `virt-rhel9.6.0` → 'virt-rhel', [9, 6, 0]. */
 export function splitMachineName(name: string): { family: string; version?: number[] } {
+  const { family, version } = splitName(name);
+  return version ? { family, version } : { family };
+}
+
+/** splitMachineName, with the version's parts as written. */
+function splitName(name: string): { family: string; version?: number[]; parts?: string[] } {
   const m = VERSIONED.exec(name);
   if (!m) return { family: name };
-  return { family: m[1].replace(/-$/, ''), version: m[2].split('.').map(Number) };
+  const parts = m[2].split('.');
+  return { family: m[1].replace(/-$/, ''), version: parts.map(Number), parts };
 }
 
 const chainCache = new WeakMap<Project, Chains>();
@@ -60,9 +67,10 @@ function computeChainsUncached(project: Project): Chains {
   for (const f of project.files) {
     for (const st of f.ast.statements) {
       if (st.kind !== 'Machine' || !st.name || st.name.name === '') continue;
-      const { family, version } = splitMachineName(st.name.name);
-      // QEMU's machine macros take each version part as a C int; a larger one would be rounded on the way.
-      const big = VERSIONED.exec(st.name.name)?.[2].split('.').find((part) => BigInt(part) > MAX_VERSION_PART);
+      const { family, version, parts } = splitName(st.name.name);
+      // QEMU's machine macros take each version part as a C int; a larger one would be rounded on the way
+      // (a part of nine digits or fewer always fits).
+      const big = parts?.find((part) => part.length > 9 && BigInt(part) > MAX_VERSION_PART);
       if (big !== undefined)
         problems.push({
           code: 'MTC1026',

@@ -242,7 +242,8 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
   const effective = new Map<string, M.RuleSet>();
   const declared = [...chains.machines.values()];
   const chainOf = (name: string) => chains.chain.get(name) ?? [name];
-  const byLength = declared.map((d, i) => i).sort((a, b) => chainOf(declared[a].name).length - chainOf(declared[b].name).length || a - b);
+  const lengths = declared.map((d) => chainOf(d.name).length);
+  const byLength = declared.map((d, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   for (const i of byLength) {
     const d = declared[i];
     const chain = chainOf(d.name);
