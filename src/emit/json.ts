@@ -93,22 +93,22 @@ function docRule(x: Entry): DocRule {
 class RuleTable {
   readonly entries: Entry[] = [];
   private readonly index = new Map<object, number>();
-  private add(x: Entry): number {
-    let i = this.index.get(x.e);
+  private add<K extends Entry['kind']>(kind: K, e: Extract<Entry, { kind: K }>['e']): number {
+    let i = this.index.get(e);
     if (i === undefined) {
       i = this.entries.length;
-      this.entries.push(x);
-      this.index.set(x.e, i);
+      this.entries.push({ kind, e } as Entry);
+      this.index.set(e, i);
     }
     return i;
   }
   set(s: RuleSet): DocRuleSet {
     return {
-      hidden: s.hidden.map((e) => this.add({ kind: 'hide', e })),
-      tolerated: s.tolerated.map((e) => this.add({ kind: 'tolerate', e })),
-      properties: s.properties.map((e) => this.add({ kind: 'set', e })),
-      allowedCpus: s.allowedCpus.map((e) => this.add({ kind: 'allow', e })),
-      requiresKernel: s.requiresKernel ? this.add({ kind: 'requires', e: s.requiresKernel }) : null,
+      hidden: s.hidden.map((e) => this.add('hide', e)),
+      tolerated: s.tolerated.map((e) => this.add('tolerate', e)),
+      properties: s.properties.map((e) => this.add('set', e)),
+      allowedCpus: s.allowedCpus.map((e) => this.add('allow', e)),
+      requiresKernel: s.requiresKernel ? this.add('requires', s.requiresKernel) : null,
     };
   }
 }
@@ -159,18 +159,18 @@ export function writeBuildDocument(model: Model, plan: BuildPlan, write: (chunk:
   }
   const sources = model.files.map((f) => ({ path: f.path, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   write(`{\n  "format": ${JSON.stringify(BUILD_DOCUMENT_FORMAT)},\n  "version": ${BUILD_DOCUMENT_VERSION},\n  "generator": ${JSON.stringify({ name: 'mtc', version: VERSION })},\n`);
-  const list = <T>(key: string, items: readonly T[] | number, item: (i: number) => unknown, last: boolean) => {
-    const n = typeof items === 'number' ? items : items.length;
-    if (n === 0) {
-      write(`  "${key}": []${last ? '' : ','}\n`);
+  const list = <T>(key: string, items: readonly T[], json: (item: T) => unknown, last: boolean) => {
+    const end = last ? '' : ',';
+    if (items.length === 0) {
+      write(`  "${key}": []${end}\n`);
       return;
     }
     write(`  "${key}": [\n`);
-    for (let i = 0; i < n; i++) write(`    ${JSON.stringify(item(i))}${i + 1 < n ? ',' : ''}\n`);
-    write(`  ]${last ? '' : ','}\n`);
+    items.forEach((item, i) => write(`    ${JSON.stringify(json(item))}${i + 1 < items.length ? ',' : ''}\n`));
+    write(`  ]${end}\n`);
   };
-  list('sources', sources, (i) => sources[i], false);
-  list('rules', table.entries, (i) => docRule(table.entries[i]), false);
-  list('machineTypes', model.machines, (i) => machineType(model.machines[i], plan, table), true);
+  list('sources', sources, (x) => x, false);
+  list('rules', table.entries, docRule, false);
+  list('machineTypes', model.machines, (m) => machineType(m, plan, table), true);
   write('}\n');
 }
