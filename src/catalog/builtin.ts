@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { MapCatalog, entryFromData, type RegisterEntryData } from './catalog.js';
 import { packageRootUrl } from '../util/package-root.js';
 
-/** Repository/package root, found from this module wherever it was built or bundled to. */
-export const packageRoot = packageRootUrl();
 
 let cached: MapCatalog | undefined;
 
@@ -14,7 +12,7 @@ let cached: MapCatalog | undefined;
  */
 export function loadShippedCatalog(): MapCatalog {
   if (cached) return cached;
-  const data = JSON.parse(readFileSync(new URL('catalog/builtin.json', packageRoot), 'utf8')) as { registers: RegisterEntryData[] };
+  const data = JSON.parse(readFileSync(new URL('catalog/builtin.json', packageRootUrl()), 'utf8')) as { registers: RegisterEntryData[] };
   cached = new MapCatalog(data.registers.map((d) => entryFromData(d, 'builtin')));
   return cached;
 }

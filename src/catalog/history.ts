@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { packageRoot } from './builtin.js';
+import { packageRootUrl } from '../util/package-root.js';
 import { validateKernels } from './generated/validators.js';
 import { classOfId, idHex, parseIdHex } from './regid.js';
 import type { Catalog } from './types.js';
@@ -245,7 +245,7 @@ let builtin: KernelHistory | undefined;
 
 /** The shipped history (catalog/kernels.json, compiled from catalog/kernels.yaml and the baseline TSV). */
 export function loadShippedHistory(): KernelHistory {
-  if (!builtin) builtin = normalizeHistory(JSON.parse(readFileSync(new URL('catalog/kernels.json', packageRoot), 'utf8')) as Partial<KernelHistory>);
+  if (!builtin) builtin = normalizeHistory(JSON.parse(readFileSync(new URL('catalog/kernels.json', packageRootUrl()), 'utf8')) as Partial<KernelHistory>);
   return builtin;
 }
 

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
 import { catalogCodes } from './codes.js';
-import { loadBuiltinCatalog, packageRoot } from './builtin.js';
+import { loadBuiltinCatalog } from './builtin.js';
+import { packageRootUrl } from '../util/package-root.js';
 import { diagnosticAt } from './catalog-file.js';
 import { validateProfile } from './generated/validators.js';
 import { commitIn, compareVersions, compileHistory, featureSet, isListed, loadBuiltinHistory, presenceAt, resolveRegisterSpec, type KernelHistory } from './history.js';
@@ -156,7 +157,7 @@ let builtinProfiles: HostProfile[] | undefined;
 /** Shipped profiles (catalog/hosts/*.yaml, pre-compiled into catalog/hosts.json), sorted by name. */
 export function loadBuiltinProfiles(): HostProfile[] {
   if (!builtinProfiles) {
-    const data = JSON.parse(readFileSync(new URL('catalog/hosts.json', packageRoot), 'utf8')) as ProfileData[];
+    const data = JSON.parse(readFileSync(new URL('catalog/hosts.json', packageRootUrl()), 'utf8')) as ProfileData[];
     builtinProfiles = data.map((d) => profileFromData(d, `builtin:${d.name}`)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return builtinProfiles;

@@ -22,7 +22,22 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   await deliverDeferredSignals();
 }
 
+/**
+ * Builds the parser and runs the check path once on an in-memory sample, for
+ * the start-up snapshot (scripts/snapshot.cjs); loaded only then.
+ */
+export async function warmUp(): Promise<string> {
+  const { warmUp: run } = await import('./warm-up.js');
+  return await run();
+}
+
 // Run when executed directly (dist/cli/run-cli.js), not when the launcher loads the bundle or tests import it.
 // No top-level await: the launcher's bundle is a script (see scripts/bundle.mjs).
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (invokedDirectly) void runCli(process.argv.slice(2));
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // argv[1] is no file (a start-up snapshot's argument, a removed script)
+  }
+}
+if (invokedDirectly()) void runCli(process.argv.slice(2));

@@ -57,14 +57,23 @@ function parseHolder(text: string): Holder | undefined {
 function holderGone(h: Holder | undefined): boolean {
   if (!h) return true;
   if (h.boot !== boot()) return true; // another boot, or a lock committed to a repository
-  if (h.pid === process.pid) return h.token !== ownToken;
+  if (h.pid === process.pid) return h.token !== ownToken();
   if (!alive(h.pid)) return true;
   const st = startTime(h.pid);
   return st !== '' && h.start !== '' && st !== h.start; // the pid was reused
 }
 
-const ownToken = randomBytes(8).toString('hex');
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// Made on first use, not when the module is evaluated: a module evaluated while
+// the start-up snapshot is built would otherwise give every run the same token
+// (and V8 cannot put a SharedArrayBuffer in a snapshot).
+let ownTokenValue: string | undefined;
+function ownToken(): string {
+  return (ownTokenValue ??= randomBytes(8).toString('hex'));
+}
+let sleeperValue: Int32Array | undefined;
+function sleeper(): Int32Array {
+  return (sleeperValue ??= new Int32Array(new SharedArrayBuffer(4)));
+}
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up (default 10 minutes). */
@@ -84,7 +93,7 @@ function lockFileText(token: string): string {
 /** Takes the lock of an output directory, waiting for a live holder. Synchronous. */
 export function acquireLock(root: string, shown: string, opts: LockOptions = {}): OutLock {
   const lockPath = nodePath.join(root, LOCK_FILE);
-  const token = `${ownToken}-${randomBytes(4).toString('hex')}`;
+  const token = `${ownToken()}-${randomBytes(4).toString('hex')}`;
   const mine = lockFileText(token);
   const deadline = Date.now() + (opts.timeoutMs ?? 10 * 60 * 1000);
   let brokeStale = false;
@@ -132,7 +141,7 @@ export function acquireLock(root: string, shown: string, opts: LockOptions = {})
         `wait for it, or stop it; if no mtc runs, remove ${nodePath.join(shown, LOCK_FILE)}`,
       );
     // Wait a little longer each time, up to 50 ms.
-    Atomics.wait(sleeper, 0, 0, Math.min(50, 2 + waits++));
+    Atomics.wait(sleeper(), 0, 0, Math.min(50, 2 + waits++));
   }
 }
 
@@ -144,13 +153,13 @@ export function acquireLock(root: string, shown: string, opts: LockOptions = {})
 function breakLock(lockPath: string, seen: string | undefined): boolean {
   const breaker = `${lockPath}.break`;
   try {
-    fs.writeFileSync(breaker, lockFileText(ownToken), { flag: 'wx' });
+    fs.writeFileSync(breaker, lockFileText(ownToken()), { flag: 'wx' });
   } catch (e) {
     if (errno(e) !== 'EEXIST') throw e;
     const st = lstatOrUndefined(breaker);
     // A breaker whose writer died between its two steps: remove it, the next round retries.
     if (st !== undefined && (!st.isFile() || holderGone(parseHolder(readSmall(breaker))))) fs.rmSync(breaker, { force: true });
-    else Atomics.wait(sleeper, 0, 0, 2);
+    else Atomics.wait(sleeper(), 0, 0, 2);
     return false;
   }
   try {

@@ -156,9 +156,10 @@ export function readBounded(fd: number, maxBytes: number, display: string): Buff
   return Buffer.concat(chunks, total);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// Made on first use: V8 cannot put a SharedArrayBuffer in the start-up snapshot.
+let sleeper: Int32Array | undefined;
 function waitBriefly(): void {
-  Atomics.wait(sleeper, 0, 0, 5);
+  Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 5);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
