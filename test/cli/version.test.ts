@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { runBin } from '../support/cli.js';
 import { VERSION } from '../../src/version.js';
 
 describe('version', () => {
   it('src/version.ts matches package.json, and the bundled CLI prints it', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; bin: { mtc: string } };
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
-    const r = spawnSync(process.execPath, [pkg.bin.mtc, '--version'], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = runBin(['--version']);
+    expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -10,12 +11,25 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The CLI users run: package.json `bin` (the esbuild bundle, built by `npm run build`). */
-export const BIN = join(process.cwd(), (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } }).bin.mtc);
+/** The command users run: package.json `bin` (scripts/mtc.sh, which starts node from the start-up snapshot). */
+export const COMMAND = join(process.cwd(), (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } }).bin.mtc);
 
-/** Runs the bundled CLI as a process, without colour unless `env` asks for it; `input` is its standard input. */
+/** The bundled CLI's JS launcher, for tests that start node themselves (node options, hooks): `node BIN …`. */
+export const BIN = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
+
+/**
+ * Where the commands the tests run keep their start-up snapshots: one directory
+ * for the whole suite (a snapshot is built by the first run after a build), not
+ * the user's cache.
+ */
+export const TEST_CACHE = join(tmpdir(), `mtc-test-cache-${process.getuid?.() ?? 0}`);
+
+/**
+ * Runs the `mtc` command as a process, as users do (so from its start-up
+ * snapshot), without colour unless `env` asks for it; `input` is its standard input.
+ */
 export function runBin(args: readonly string[], cwd = process.cwd(), env: Record<string, string> = {}, input?: string): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env }, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(COMMAND, [...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: TEST_CACHE, ...env }, ...(input !== undefined ? { input } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
