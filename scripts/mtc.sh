@@ -1,13 +1,18 @@
 #!/bin/sh
-# The `mtc` command (package.json `bin`; dist/bundle/mtc, copied by scripts/bundle.mjs).
+# The shell half of the `mtc` command (package.json `bin`, dist/bundle/mtc.js;
+# scripts/bundle.mjs writes this script there, inside a JS comment, followed by
+# scripts/launcher.cjs). Run as a command, the file is this POSIX shell script;
+# run by node (`node mtc.js`), it is the JS launcher. It must not contain the
+# two characters that end a JS block comment.
 #
 # Node starts from a V8 start-up snapshot only when its command line says so
-# (--snapshot-blob), so the command is this POSIX shell script. It execs node
-# (one process: signals reach node directly):
+# (--snapshot-blob), hence a shell script. It execs node (one process: signals
+# reach node directly):
 #   - from the start-up snapshot made for this command and this node binary,
 #     when there is one (scripts/snapshot.cjs: the parser built and the check
 #     path warmed up, so a check starts in little more than bare node's time);
-#   - else the JS launcher (mtc.js, with a V8 code cache), which then builds
+#   - else the JS launcher (this same file run by node, with a V8 code cache),
+#     which then builds
 #     the snapshot once, after its run (about a second), for the next runs.
 #
 # The snapshots live under ${XDG_CACHE_HOME:-$HOME/.cache}/mtc/start/, one

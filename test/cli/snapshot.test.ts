@@ -36,7 +36,7 @@ function install(root = mkdtempSync(join(tmpdir(), 'mtc-snap-')), name = 'mtc'):
   cpSync(join(repo, 'dist', 'bundle'), join(pkg, 'dist', 'bundle'), { recursive: true, filter: (src) => !src.includes('.cache') });
   symlinkSync(join(repo, 'node_modules'), join(pkg, 'node_modules'));
   mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
-  if (!existsSync(join(root, 'node_modules', '.bin', 'mtc'))) symlinkSync(`../${name}/dist/bundle/mtc`, join(root, 'node_modules', '.bin', 'mtc'));
+  if (!existsSync(join(root, 'node_modules', '.bin', 'mtc'))) symlinkSync(`../${name}/dist/bundle/mtc.js`, join(root, 'node_modules', '.bin', 'mtc'));
   return { root, pkg, bin: join(root, 'node_modules', '.bin', 'mtc'), xdg: join(root, 'xdg') };
 }
 
@@ -202,7 +202,7 @@ describe('the mtc command and its start-up snapshot', () => {
     // The same command path, now a link to another copy of mtc.
     install(inst.root, 'mtc-other');
     rmSync(inst.bin);
-    symlinkSync('../mtc-other/dist/bundle/mtc', inst.bin);
+    symlinkSync('../mtc-other/dist/bundle/mtc.js', inst.bin);
     const o = run(inst, ['check', 'rules/']);
     expect(o.stderr).toContain(`${DOES_NOT_FIT} (the command leads to another install)`);
     expect(o.code).toBe(0);

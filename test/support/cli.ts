@@ -11,11 +11,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The command users run: package.json `bin` (scripts/mtc.sh, which starts node from the start-up snapshot). */
-export const COMMAND = join(process.cwd(), (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } }).bin.mtc);
-
-/** The bundled CLI's JS launcher, for tests that start node themselves (node options, hooks): `node BIN …`. */
-export const BIN = join(process.cwd(), 'dist', 'bundle', 'mtc.js');
+/**
+ * The command users run: package.json `bin`, dist/bundle/mtc.js. Executed, it
+ * is a shell script that starts node from the start-up snapshot; run by node
+ * (`node BIN …`, for tests that give node options or hooks), the JS launcher.
+ */
+export const BIN = join(process.cwd(), (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { mtc: string } }).bin.mtc);
 
 /**
  * Where the commands the tests run keep their start-up snapshots: one directory
@@ -29,7 +30,7 @@ export const TEST_CACHE = join(tmpdir(), `mtc-test-cache-${process.getuid?.() ??
  * snapshot), without colour unless `env` asks for it; `input` is its standard input.
  */
 export function runBin(args: readonly string[], cwd = process.cwd(), env: Record<string, string> = {}, input?: string): CliRun {
-  const r = spawnSync(COMMAND, [...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: TEST_CACHE, ...env }, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(BIN, [...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: TEST_CACHE, ...env }, ...(input !== undefined ? { input } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
