@@ -22,7 +22,7 @@ function newest(path: string): number {
 }
 
 export function distIsStale(): boolean {
-  const built = Math.min(...['mtc', 'mtc.js', 'mtc-snapshot.cjs'].map((f) => newest(join(root, 'dist', 'bundle', f))), newest(join(root, 'dist', 'format', 'plugin.js')));
+  const built = Math.min(...['mtc.js', 'mtc-snapshot.cjs'].map((f) => newest(join(root, 'dist', 'bundle', f))), newest(join(root, 'dist', 'format', 'plugin.js')));
   if (built === 0) return true;
   const inputs = ['src', 'scripts/bundle.mjs', 'scripts/launcher.cjs', 'scripts/snapshot.cjs', 'scripts/mtc.sh', 'package.json', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newest(join(root, p)));
   return Math.max(...inputs) > built;
