@@ -94,6 +94,11 @@ export class NodeBuilder {
 
   strings(toks: IToken[]): A.StringLiteral {
     const span = this.src.span(this.startOf(toks[0]), this.endOf(toks[toks.length - 1]));
+    // The common case, one piece as written in the source: no list of pieces (its text is the span's).
+    if (toks.length === 1 && !toks[0].isInsertedInRecovery && toks[0].image.length === tokEndLength(toks[0], this.src.text)) {
+      const d = decodeString(toks[0].image);
+      if (d.badEscapes.length === 0) return { kind: 'StringLiteral', value: d.value, span };
+    }
     let value = '';
     const pieces: string[] = [];
     for (const tok of toks) {

@@ -30,8 +30,18 @@ export function validateGrammar(): void {
   makeLexer(true);
 }
 
+/**
+ * Keywords are not the lexer's: it lexes every word as an identifier, and
+ * parsePiece gives a word that is exactly a keyword that keyword's type. That
+ * is what `longer_alt: Ident` on each keyword meant (a keyword only where the
+ * identifier it starts is no longer than it), with one pattern tried per word
+ * instead of every keyword with the same first letter, then the identifier.
+ */
+const lexerTokens = T.allTokens.filter((t) => !T.keywordTokens.includes(t));
+const keywordByText = new Map(T.keywordTokens.map((t) => [(t.PATTERN as RegExp).source, t]));
+
 function makeLexer(validate: boolean): Lexer {
-  return new Lexer(T.allTokens as TokenType[], {
+  return new Lexer(lexerTokens as TokenType[], {
     positionTracking: 'onlyOffset',
     ensureOptimizations: validate,
     // As for the parser: validated by a test, not on every start.
@@ -207,7 +217,13 @@ function parsePiece(source: SourceFile, start: number, end: number, prevEnd: num
   const tokens: IToken[] = [];
   for (const tok of raw) {
     if (start !== 0) (tok as { startOffset: number }).startOffset += start;
-    if (tok.tokenType === T.UnterminatedString) {
+    if (tok.tokenType === T.Ident) {
+      const keyword = keywordByText.get(tok.image);
+      if (keyword !== undefined) {
+        (tok as { tokenType: TokenType }).tokenType = keyword;
+        (tok as { tokenTypeIdx: number }).tokenTypeIdx = keyword.tokenTypeIdx!;
+      }
+    } else if (tok.tokenType === T.UnterminatedString) {
       if (strict) return undefined;
       diagnostics.push({
         code: 'MTC0002',
