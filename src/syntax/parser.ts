@@ -4,7 +4,7 @@
  * messages in messages.ts, error recovery in recovery.ts, AST leaves in
  * nodes.ts. The parser and lexer are built once per process.
  */
-import { Lexer, type IToken, type TokenType } from 'chevrotain';
+import { Lexer, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../diagnostics/source.js';
@@ -35,7 +35,8 @@ export function validateGrammar(): void {
  * parsePiece gives a word that is exactly a keyword that keyword's type. That
  * is what `longer_alt: Ident` on each keyword meant (a keyword only where the
  * identifier it starts is no longer than it), with one pattern tried per word
- * instead of every keyword with the same first letter, then the identifier.
+ * instead of every keyword with the same first letter, then the identifier
+ * (test/syntax/lexer.test.ts compares the two on random text).
  */
 const lexerTokens = T.allTokens.filter((t) => !T.keywordTokens.includes(t));
 const keywordByText = new Map(T.keywordTokens.map((t) => [(t.PATTERN as RegExp).source, t]));
@@ -53,6 +54,20 @@ let lexerInstance: Lexer | undefined;
 function lexerSingleton(): Lexer {
   lexerInstance ??= makeLexer(false);
   return lexerInstance;
+}
+
+/** The tokens of `text` (offsets from its start), each word that is a keyword typed as that keyword. */
+export function lex(text: string): ILexingResult {
+  const lexed = lexerSingleton().tokenize(text);
+  for (const tok of lexed.tokens) {
+    if (tok.tokenType !== T.Ident) continue;
+    const keyword = keywordByText.get(tok.image);
+    if (keyword !== undefined) {
+      (tok as { tokenType: TokenType }).tokenType = keyword;
+      (tok as { tokenTypeIdx: number }).tokenTypeIdx = keyword.tokenTypeIdx!;
+    }
+  }
+  return lexed;
 }
 
 export interface ParseResult {
@@ -185,7 +200,7 @@ interface Piece {
 function parsePiece(source: SourceFile, start: number, end: number, prevEnd: number, strict: boolean, budget: number): Piece | undefined {
   const path = source.path;
   const whole = start === 0 && end === source.text.length;
-  const lexed = lexerSingleton().tokenize(whole ? source.text : source.text.slice(start, end));
+  const lexed = lex(whole ? source.text : source.text.slice(start, end));
   const raw = lexed.tokens;
   if (strict) {
     if (lexed.errors.length > 0 || raw.length === 0) return undefined;
@@ -217,13 +232,7 @@ function parsePiece(source: SourceFile, start: number, end: number, prevEnd: num
   const tokens: IToken[] = [];
   for (const tok of raw) {
     if (start !== 0) (tok as { startOffset: number }).startOffset += start;
-    if (tok.tokenType === T.Ident) {
-      const keyword = keywordByText.get(tok.image);
-      if (keyword !== undefined) {
-        (tok as { tokenType: TokenType }).tokenType = keyword;
-        (tok as { tokenTypeIdx: number }).tokenTypeIdx = keyword.tokenTypeIdx!;
-      }
-    } else if (tok.tokenType === T.UnterminatedString) {
+    if (tok.tokenType === T.UnterminatedString) {
       if (strict) return undefined;
       diagnostics.push({
         code: 'MTC0002',
