@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// The `mtc` command (package.json `bin`), written to dist/bundle/mtc.js by scripts/bundle.mjs.
+// The JS half of the `mtc` command (package.json `bin`): scripts/bundle.mjs
+// writes dist/bundle/mtc.js as scripts/mtc.sh inside a comment, then this file.
+// Node runs this part (`node mtc.js`, and the shell half when it finds no
+// start-up snapshot to start from).
 //
 // Start-up is dominated by compiling JavaScript. This launcher compiles the
 // bundled CLI (mtc-cli.cjs, one script) with a V8 code cache, so that a run
