@@ -28,7 +28,7 @@
 // makes Node set up its ES module loader first, about 10 ms of every start.
 'use strict';
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync, unlinkSync } = require('node:fs');
+const { mkdirSync, readFileSync, realpathSync, renameSync, statSync, utimesSync, writeFileSync, unlinkSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
@@ -37,7 +37,10 @@ const vm = require('node:vm');
 
 const here = __dirname;
 const snapshotEntry = process.env.MTC_SNAPSHOT_ENTRY;
+// The node mtc.sh found on PATH, whose modification time it compares with the stamp.
+const snapshotNode = process.env.MTC_SNAPSHOT_NODE;
 delete process.env.MTC_SNAPSHOT_ENTRY;
+delete process.env.MTC_SNAPSHOT_NODE;
 const file = join(here, 'mtc-cli.cjs');
 const source = readFileSync(file, 'utf8');
 const wrapped = `(function (exports, require, module, __filename, __dirname, __mtcImportMetaUrl) {${source}\n})`;
@@ -145,8 +148,18 @@ function buildSnapshot() {
   };
   try {
     mkdirSync(snapshotEntry, { recursive: true });
+    // A `node` on PATH that is a wrapper (a version manager's shim) keeps its own modification time
+    // when the node behind it changes: the stamp could not tell, and V8 would refuse the snapshot.
+    let real;
+    try {
+      real = snapshotNode ? realpathSync(snapshotNode) : undefined;
+    } catch {
+      real = undefined;
+    }
+    if (real !== realpathSync(process.execPath))
+      return fail(`the node on PATH (${snapshotNode ?? 'unknown'}) is not the node binary that runs (${process.execPath}): a wrapper or a version manager's shim, whose modification time does not follow node's`);
     const env = { ...process.env };
-    for (const k of ['NODE_OPTIONS', 'MTC_COMMAND', 'MTC_SNAPSHOT_ENTRY', 'MTC_DEBUG_START']) delete env[k];
+    for (const k of ['NODE_OPTIONS', 'MTC_COMMAND', 'MTC_SNAPSHOT_ENTRY', 'MTC_SNAPSHOT_NODE', 'MTC_DEBUG_START']) delete env[k];
     const r = require('node:child_process').spawnSync(process.execPath, ['--snapshot-blob', tmp, '--build-snapshot', join(here, 'mtc-snapshot.cjs')], {
       cwd: here,
       env,

@@ -62,7 +62,7 @@ if [ "${MTC_NO_SNAPSHOT-}" != 1 ] && [ -z "${NODE_OPTIONS-}" ]; then
   if [ -n "$cache" ]; then
     entry=$cache/start$command$node
     if [ -f "$entry/snapshot" ] && [ -f "$entry/stamp" ] && ! [ "$node" -nt "$entry/stamp" ] && ! [ "$node" -ot "$entry/stamp" ]; then
-      MTC_COMMAND=$command exec "$node" --snapshot-blob "$entry/snapshot" -- "$@"
+      MTC_COMMAND=$command MTC_SNAPSHOT_NODE=$node exec "$node" --snapshot-blob "$entry/snapshot" -- "$@"
     fi
   fi
 fi
@@ -78,6 +78,6 @@ while [ -h "$self" ]; do
 done
 
 if [ -n "$entry" ]; then
-  MTC_SNAPSHOT_ENTRY=$entry exec "$node" -- "${self%/*}/mtc.js" "$@"
+  MTC_SNAPSHOT_ENTRY=$entry MTC_SNAPSHOT_NODE=$node exec "$node" -- "${self%/*}/mtc.js" "$@"
 fi
 exec "$node" -- "${self%/*}/mtc.js" "$@"

@@ -89,9 +89,10 @@ function unchanged() {
 }
 
 /** The JS launcher of the install the command leads to, run in this process (argv as it expects). */
-function runLauncher(dir, args, entry, why) {
+function runLauncher(dir, args, entry, node, why) {
   if (process.env.MTC_DEBUG_START === '1') process.stderr.write(`mtc: start: the snapshot does not fit (${why}): running the launcher\n`);
   if (entry !== undefined) process.env.MTC_SNAPSHOT_ENTRY = entry;
+  if (node !== undefined) process.env.MTC_SNAPSHOT_NODE = node;
   process.argv.splice(1, 0, join(dir, 'mtc.js'));
   load(join(dir, 'mtc.js'));
 }
@@ -100,7 +101,9 @@ function main() {
   load = require('node:module').createRequire(file);
   const args = process.argv.slice(1);
   const command = process.env.MTC_COMMAND;
+  const node = process.env.MTC_SNAPSHOT_NODE;
   delete process.env.MTC_COMMAND;
+  delete process.env.MTC_SNAPSHOT_NODE;
   const i = process.execArgv.indexOf('--snapshot-blob');
   const entry = i >= 0 && process.execArgv[i + 1] !== undefined ? dirname(process.execArgv[i + 1]) : undefined;
   let dir;
@@ -109,9 +112,9 @@ function main() {
   } catch {
     dir = undefined;
   }
-  if (dir === undefined) return runLauncher(here, args, entry, 'no command path');
-  if (dir !== here) return runLauncher(dir, args, entry, 'the command leads to another install');
-  if (!unchanged()) return runLauncher(dir, args, entry, 'node, mtc or its data changed');
+  if (dir === undefined) return runLauncher(here, args, entry, node, 'no command path');
+  if (dir !== here) return runLauncher(dir, args, entry, node, 'the command leads to another install');
+  if (!unchanged()) return runLauncher(dir, args, entry, node, 'node, mtc or its data changed');
   if (process.env.MTC_DEBUG_START === '1') process.stderr.write('mtc: start: from the snapshot\n');
   // As the JS launcher runs: process.argv[1] is the launcher.
   process.argv.splice(1, 0, join(here, 'mtc.js'));

@@ -238,6 +238,25 @@ describe('the mtc command and its start-up snapshot', () => {
     expect(run(inst, ['check', 'rules/'], { env: { PATH } }).stderr).toContain('mtc: start: no snapshot: building one failed with this node and mtc');
   });
 
+  it('a node on PATH that is a wrapper (a version manager\'s shim) gets no snapshot, and mtc runs as before', () => {
+    const inst = install();
+    const bin = join(inst.root, 'shims');
+    mkdirSync(bin);
+    // A shim keeps its own modification time when the node behind it is upgraded: the stamp could not tell.
+    writeFileSync(join(bin, 'node'), `#!/bin/sh\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    const PATH = `${bin}:${process.env.PATH}`;
+    const a = run(inst, ['check', 'rules/'], { env: { PATH } });
+    expect(a.stderr).toContain(BUILDS);
+    expect(a.code).toBe(0);
+    expect(snapshots(inst)).toEqual([]);
+    const failed = cacheFiles(inst).find((f) => f.endsWith('/failed'))!;
+    expect(readFileSync(join(inst.xdg, 'mtc', 'start', failed), 'utf8')).toContain("a wrapper or a version manager's shim");
+    const b = run(inst, ['check', 'rules/'], { env: { PATH } });
+    expect(b.stderr).toContain('mtc: start: no snapshot: building one failed with this node and mtc');
+    expect(b.code).toBe(0);
+    expect(withoutTrace(withoutTrace(b.stderr))).toBe(reference(['check', 'rules/']).stderr);
+  });
+
   it('where the snapshot cannot be built, mtc says why in a `failed` file and does not try again with the same node and mtc', () => {
     const inst = install();
     writeFileSync(join(inst.pkg, 'dist', 'bundle', 'mtc-snapshot.cjs'), "throw new Error('no snapshot here');\n");
