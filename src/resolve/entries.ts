@@ -203,31 +203,46 @@ function ownCpus(own: M.RuleSet): readonly M.AllowedCpu[] {
 export function mergeOverParent(parent: M.RuleSet | undefined, own: M.RuleSet): M.RuleSet {
   const base = parent ?? EMPTY;
   // Hidden: the first entry for an id wins, the parent's before this machine type's.
+  // (A single own rule of a kind, the usual case, is its own sorted list of unique entries.)
   let hidden = base.hidden;
-  if (own.hidden.length > 0) {
+  if (own.hidden.length === 1) hidden = mergeSorted(base.hidden, own.hidden, idOrder, keepBase);
+  else if (own.hidden.length > 1) {
     const first = new Map<bigint, M.HiddenRegister>();
     for (const h of own.hidden) if (!first.has(h.id)) first.set(h.id, h);
-    hidden = mergeSorted(base.hidden, [...first.values()].sort(idOrder), idOrder, (b) => b);
+    hidden = mergeSorted(base.hidden, [...first.values()].sort(idOrder), idOrder, keepBase);
   }
   // Tolerated: applied in order; an equal tolerance keeps where it was introduced.
   let tolerated = base.tolerated;
-  if (own.tolerated.length > 0) {
+  if (own.tolerated.length === 1) {
+    const t = own.tolerated[0];
+    const prev = findById(base.tolerated, t.id);
+    if (!prev || !sameTolerance(prev, t)) tolerated = mergeSorted(base.tolerated, own.tolerated, idOrder, takeAdded);
+  } else if (own.tolerated.length > 1) {
     const last = new Map<bigint, M.ToleratedRegister>();
     const inBase = (id: bigint) => findById(base.tolerated, id);
     for (const t of own.tolerated) {
       const prev = last.get(t.id) ?? inBase(t.id);
       if (!prev || !sameTolerance(prev, t)) last.set(t.id, t);
     }
-    tolerated = mergeSorted(base.tolerated, [...last.values()].sort(idOrder), idOrder, (_b, a) => a);
+    tolerated = mergeSorted(base.tolerated, [...last.values()].sort(idOrder), idOrder, takeAdded);
   }
   // Properties: the last one written wins.
   let properties = base.properties;
-  if (own.properties.length > 0) {
+  if (own.properties.length === 1) properties = mergeSorted(base.properties, own.properties, propOrder, takeAdded);
+  else if (own.properties.length > 1) {
     const last = new Map<string, M.PropertySetting>();
     for (const p of own.properties) last.set(`${p.driver}\u0000${p.property}`, p);
-    properties = mergeSorted(base.properties, [...last.values()].sort(propOrder), propOrder, (_b, a) => a);
+    properties = mergeSorted(base.properties, [...last.values()].sort(propOrder), propOrder, takeAdded);
   }
   return new RuleSetImpl(hidden, tolerated, properties, ownCpus(own), own.requiresKernel);
+}
+
+function keepBase<T>(inBase: T): T {
+  return inBase;
+}
+
+function takeAdded<T>(_inBase: T, added: T): T {
+  return added;
 }
 
 function findById<T extends { id: bigint }>(list: readonly T[], id: bigint): T | undefined {

@@ -60,20 +60,34 @@ function literalText(v: A.Identifier | A.StringLiteral | A.NumberLiteral): strin
   return v.kind === 'Identifier' ? v.name : v.kind === 'StringLiteral' ? v.value : v.text;
 }
 
+/** A rule's reference; its link is made when asked for (by the docs and the build document), not while checking. */
+class Ref implements M.Reference {
+  constructor(
+    readonly kind: M.ReferenceKind,
+    readonly value: string,
+  ) {}
+  get url(): string | undefined {
+    return referenceUrl(this.kind, this.value);
+  }
+  toJSON(): M.Reference {
+    const url = this.url;
+    return url ? { kind: this.kind, value: this.value, url } : { kind: this.kind, value: this.value };
+  }
+}
+
 /** A rule's provenance, computed once and shared by the entries it makes. */
 function provenance(rule: A.Rule, origin: string, file: string): Prov {
   let reason: string | undefined;
   let refs: M.Reference[] = [];
   for (const a of rule.attributes) {
     if (a.name.name === 'reason' && reason === undefined) {
-      const parts = a.values.map(literalText);
-      if (parts.length > 0) reason = parts.join('');
+      const n = a.values.length;
+      if (n === 1) reason = literalText(a.values[0]);
+      else if (n > 1) reason = a.values.map(literalText).join('');
     } else if (a.name.name === 'ref' && a.values.length === 2) {
       const kind = literalText(a.values[0]) as M.ReferenceKind;
       if (!referenceKinds.includes(kind)) continue;
-      const value = literalText(a.values[1]);
-      const url = referenceUrl(kind, value);
-      refs.push(url ? { kind, value, url } : { kind, value });
+      refs.push(new Ref(kind, literalText(a.values[1])));
     }
   }
   const range = rule.range;

@@ -8,7 +8,7 @@
  * without a closure per call): during Chevrotain's grammar recording CONSUME
  * and SUBRULE return placeholders that actions must not touch.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
@@ -59,18 +59,19 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
   /** End offset of the token before this input (a slice of a large file starts after one). */
   private startEnd = 0;
 
-  load(src: SourceFile, tokens: IToken[], prevEnd = 0): void {
+  /** Parses `tokens` of `src` next; `sameFile` when they are the next slice of the file parsed before. */
+  load(src: SourceFile, tokens: IToken[], prevEnd = 0, sameFile = false): void {
     this.startEnd = prevEnd;
-    this.n.load(src);
+    this.n.load(src, sameFile);
     this.statements = [];
     this.input = tokens;
   }
 
-  /** Drops the file's tokens and source, so that they can be collected once the AST is taken. */
+  /** Drops the slice's tokens and the source (the short names stay for the file's next slice). */
   release(): void {
     this.input = [];
     this.statements = [];
-    this.n.load(emptySource);
+    this.n.load(emptySource, true);
   }
 
   takeExtraDiagnostics(): Diagnostic[] {
@@ -101,11 +102,12 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
   protected clauses = this.RULE('clauses', (): Clause[] => {
     const out: Clause[] = [];
     this.MANY(() => {
-      const c = this.OR([{ ALT: () => this.SUBRULE(this.kernelRange) }, { ALT: () => this.SUBRULE(this.valueTest) }]);
+      const c = this.OR(this.clauseAlts);
       if (!this.RECORDING_PHASE && c) out.push(c);
     });
     return out;
   });
+  private readonly clauseAlts: IOrAlt<Clause>[] = [{ ALT: () => this.SUBRULE(this.kernelRange) }, { ALT: () => this.SUBRULE(this.valueTest) }];
   protected kernelRange = this.RULE('kernelRange', (): A.KernelRange => {
     let from: IToken | undefined;
     let to: IToken | undefined;
@@ -172,59 +174,65 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     };
   });
   protected ruleTail = this.RULE('ruleTail', (): Tail => {
-    const attributes: A.Attribute[] = [];
-    let endTok: IToken | undefined;
-    this.OR({
-      DEF: [
-        { ALT: () => (endTok = this.CONSUME(T.Semi)) },
-        {
-          ALT: () => {
-            this.CONSUME(T.LCurly);
-            this.MANY({
-              GATE: () => this.LA(1).tokenType !== T.RCurly,
-              DEF: () => {
-                const a = this.OR2([
-                  { ALT: () => this.SUBRULE(this.attribute) },
-                  {
-                    ALT: () => {
-                      this.SUBRULE(this.junk, { ARGS: [JunkContext.Attributes] });
-                      return undefined;
-                    },
-                    IGNORE_AMBIGUITIES: true,
-                  },
-                ]);
-                if (!this.RECORDING_PHASE && a) attributes.push(a);
-              },
-            });
-            endTok = this.CONSUME(T.RCurly);
-          },
-        },
-        {
-          // Nothing that ends a rule: report the missing `;` and carry on with the next statement.
-          ALT: () => {
-            if (!this.RECORDING_PHASE) this.missing('`;`', 'to end the rule', ruleHelp.ruleTail);
-          },
-        },
-      ],
-    });
+    this.tailAttributes = [];
+    const endTok = this.OR(this.tailAlts);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { attributes: exact(attributes), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
+    return { attributes: exact(this.tailAttributes), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
   });
+  /** The attributes of the rule tail being parsed (tails do not nest). */
+  private tailAttributes: A.Attribute[] = [];
+  private readonly tailAlts: OrMethodOpts<IToken | undefined> = {
+    DEF: [
+      { ALT: () => this.CONSUME(T.Semi) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LCurly);
+          this.MANY(this.attributeLoop);
+          return this.CONSUME(T.RCurly);
+        },
+      },
+      {
+        // Nothing that ends a rule: report the missing `;` and carry on with the next statement.
+        ALT: () => {
+          if (!this.RECORDING_PHASE) this.missing('`;`', 'to end the rule', ruleHelp.ruleTail);
+          return undefined;
+        },
+      },
+    ],
+  };
+  private readonly attributeLoop = {
+    GATE: () => this.LA(1).tokenType !== T.RCurly,
+    DEF: () => {
+      const a = this.OR2(this.attributeAlts);
+      if (!this.RECORDING_PHASE && a) this.tailAttributes.push(a);
+    },
+  };
+  private readonly attributeAlts: IOrAlt<A.Attribute | undefined>[] = [
+    { ALT: () => this.SUBRULE(this.attribute) },
+    {
+      ALT: () => {
+        this.SUBRULE(this.junk, { ARGS: [JunkContext.Attributes] });
+        return undefined;
+      },
+      IGNORE_AMBIGUITIES: true,
+    },
+  ];
   protected attribute = this.RULE('attribute', (): A.Attribute => {
     const name = this.CONSUME(T.AttrName);
     const values: (A.Identifier | A.StringLiteral | A.NumberLiteral)[] = [];
     this.MANY(() => {
-      const v = this.OR([
-        { ALT: () => this.leaf(this.CONSUME(T.Ident), 'ident') },
-        { ALT: () => this.SUBRULE(this.stringLit) },
-        { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
-      ]);
+      const v = this.OR(this.valueAlts);
       if (!this.RECORDING_PHASE) values.push(v);
     });
     const semi = this.CONSUME(T.Semi);
     if (this.RECORDING_PHASE) return undefined as never;
     return { kind: 'Attribute', name: this.n.ident(name), values: exact(values), span: this.n.between(name, semi) };
   });
+  private readonly valueAlts: IOrAlt<A.Identifier | A.StringLiteral | A.NumberLiteral>[] = [
+    { ALT: () => this.leaf(this.CONSUME(T.Ident), 'ident') },
+    { ALT: () => this.SUBRULE(this.stringLit) },
+    { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
+  ];
   protected regList = this.RULE('regList', (): A.RegisterRef[] => {
     const regs: A.RegisterRef[] = [];
     this.AT_LEAST_ONE_SEP({
@@ -237,41 +245,40 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     });
     return this.RECORDING_PHASE ? regs : exact(regs);
   });
-  protected regRef = this.RULE('regRef', (): A.RegisterRef => {
-    return this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            const t = this.CONSUME(T.Ident);
-            let id: IToken | undefined;
-            let close: IToken | undefined;
-            this.OPTION(() => {
-              this.CONSUME(T.LParen);
-              id = this.CONSUME2(T.NumberTok);
-              close = this.CONSUME(T.RParen);
-            });
-            if (this.RECORDING_PHASE) return undefined as never;
-            return {
-              kind: 'RegisterName' as const,
-              name: t.image,
-              expectedId: id && !id.isInsertedInRecovery ? this.n.num(id) : undefined,
-              span: this.n.between(t, close ?? t),
-            };
-          },
+  protected regRef = this.RULE('regRef', (): A.RegisterRef => this.OR(this.regRefAlts));
+  private readonly regRefAlts: OrMethodOpts<A.RegisterRef> = {
+    DEF: [
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Ident);
+          let id: IToken | undefined;
+          let close: IToken | undefined;
+          this.OPTION(() => {
+            this.CONSUME(T.LParen);
+            id = this.CONSUME2(T.NumberTok);
+            close = this.CONSUME(T.RParen);
+          });
+          if (this.RECORDING_PHASE) return undefined as never;
+          return {
+            kind: 'RegisterName' as const,
+            name: this.n.text(t),
+            expectedId: id && !id.isInsertedInRecovery ? this.n.num(id) : undefined,
+            span: this.n.between(t, close ?? t),
+          };
         },
-        {
-          ALT: () => {
-            const t = this.CONSUME(T.NumberTok);
-            if (this.RECORDING_PHASE) return undefined as never;
-            const literal = this.n.num(t);
-            return { kind: 'RegisterId' as const, literal, span: literal.span };
-          },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.NumberTok);
+          if (this.RECORDING_PHASE) return undefined as never;
+          const literal = this.n.num(t);
+          return { kind: 'RegisterId' as const, literal, span: literal.span };
         },
-        { ALT: () => this.SUBRULE(this.tuple) },
-      ],
-      ERR_MSG: 'a register (a name, an id or `sysreg(...)`)',
-    });
-  });
+      },
+      { ALT: () => this.SUBRULE(this.tuple) },
+    ],
+    ERR_MSG: 'a register (a name, an id or `sysreg(...)`)',
+  };
   protected tuple = this.RULE('tuple', (): A.RegisterTuple => {
     const kw = this.CONSUME(T.Sysreg);
     this.CONSUME(T.LParen);

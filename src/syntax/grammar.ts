@@ -4,7 +4,7 @@
  * Messages live in messages.ts, error recovery in recovery.ts, AST leaves and
  * spans in nodes.ts; the parse driver (lexing, limits, reporting) in parser.ts.
  */
-import type { IToken } from 'chevrotain';
+import type { IToken, OrMethodOpts } from 'chevrotain';
 import type * as A from './ast.js';
 import * as T from './tokens.js';
 import { ruleHelp, duplicateClause } from './messages.js';
@@ -27,26 +27,27 @@ export class MtcParser extends ClauseGrammar {
   public file = this.RULE('file', () => {
     const statements = this.statements;
     this.MANY(() => {
-      const s = this.OR({
-        DEF: [
-          { ALT: () => this.SUBRULE(this.machine) },
-          { ALT: () => this.SUBRULE(this.include) },
-          { ALT: () => this.SUBRULE(this.target) },
-          { ALT: () => this.SUBRULE(this.compatSet) },
-          {
-            ALT: () => {
-              this.SUBRULE(this.junk, { ARGS: [JunkContext.Top] });
-              return undefined;
-            },
-            IGNORE_AMBIGUITIES: true,
-          },
-        ],
-        ERR_MSG: '`machine`, `compat`, `include` or `target`',
-      });
+      const s = this.OR(this.topAlts);
       if (!this.RECORDING_PHASE && s) statements.push(s);
     });
     return statements;
   });
+  private readonly topAlts: OrMethodOpts<A.TopStatement | undefined> = {
+    DEF: [
+      { ALT: () => this.SUBRULE(this.machine) },
+      { ALT: () => this.SUBRULE(this.include) },
+      { ALT: () => this.SUBRULE(this.target) },
+      { ALT: () => this.SUBRULE(this.compatSet) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.junk, { ARGS: [JunkContext.Top] });
+          return undefined;
+        },
+        IGNORE_AMBIGUITIES: true,
+      },
+    ],
+    ERR_MSG: '`machine`, `compat`, `include` or `target`',
+  };
   private include = this.RULE('include', (): A.Include => {
     const kw = this.CONSUME(T.Include);
     const path = this.SUBRULE(this.stringLit);
@@ -90,24 +91,7 @@ export class MtcParser extends ClauseGrammar {
             this.MANY({
               GATE: () => this.LA(1).tokenType !== T.RCurly && !topStarts.has(this.LA(1).tokenType),
               DEF: () => {
-                const st = this.OR2({
-                  DEF: [
-                    { ALT: () => this.SUBRULE(this.hide) },
-                    { ALT: () => this.SUBRULE(this.tolerate) },
-                    { ALT: () => this.SUBRULE(this.set) },
-                    { ALT: () => this.SUBRULE(this.allow) },
-                    { ALT: () => this.SUBRULE(this.requires) },
-                    { ALT: () => this.SUBRULE(this.use) },
-                    {
-                      ALT: () => {
-                        this.SUBRULE2(this.junk, { ARGS: [JunkContext.Body] });
-                        return undefined;
-                      },
-                      IGNORE_AMBIGUITIES: true,
-                    },
-                  ],
-                  ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)',
-                });
+                const st = this.OR2(this.bodyAlts);
                 if (!this.RECORDING_PHASE && st) body.push(st);
               },
             });
@@ -134,6 +118,24 @@ export class MtcParser extends ClauseGrammar {
       span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
     };
   });
+  private readonly bodyAlts: OrMethodOpts<A.MachineStatement | undefined> = {
+    DEF: [
+      { ALT: () => this.SUBRULE(this.hide) },
+      { ALT: () => this.SUBRULE(this.tolerate) },
+      { ALT: () => this.SUBRULE(this.set) },
+      { ALT: () => this.SUBRULE(this.allow) },
+      { ALT: () => this.SUBRULE(this.requires) },
+      { ALT: () => this.SUBRULE(this.use) },
+      {
+        ALT: () => {
+          this.SUBRULE2(this.junk, { ARGS: [JunkContext.Body] });
+          return undefined;
+        },
+        IGNORE_AMBIGUITIES: true,
+      },
+    ],
+    ERR_MSG: 'a rule (`hide`, `tolerate`, `set`, `use`, `allow` or `requires`)',
+  };
   private hide = this.RULE('hide', (): A.Hide => {
     const kw = this.CONSUME(T.Hide);
     const registers = this.SUBRULE(this.regList);
@@ -169,16 +171,7 @@ export class MtcParser extends ClauseGrammar {
     const kw = this.CONSUME(T.Set);
     const target = this.CONSUME(T.Ident);
     this.CONSUME(T.Eq);
-    const value = this.OR({
-      DEF: [
-        { ALT: () => this.leaf(this.CONSUME2(T.Ident), 'ident') },
-        { ALT: () => this.SUBRULE(this.stringLit) },
-        { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
-        // Shared compat sets (issue 15): `optional` is a keyword, and still a valid value word.
-        { ALT: () => this.leaf(this.CONSUME2(T.Optional), 'ident') },
-      ],
-      ERR_MSG: 'a property value (a word, a number or a string)',
-    });
+    const value = this.OR(this.setValueAlts);
     let optional: IToken | undefined;
     this.OPTION(() => {
       optional = this.CONSUME(T.Optional);
@@ -192,8 +185,8 @@ export class MtcParser extends ClauseGrammar {
     return {
       kind: 'SetProperty',
       target: t,
-      driver: t && dot > 0 ? t.name.slice(0, dot) : undefined,
-      property: t && dot > 0 ? t.name.slice(dot + 1) : undefined,
+      driver: t && dot > 0 ? this.n.intern(t.name.slice(0, dot)) : undefined,
+      property: t && dot > 0 ? this.n.intern(t.name.slice(dot + 1)) : undefined,
       value,
       ...(optional && !optional.isInsertedInRecovery ? { optional: this.n.ident(optional) } : {}),
       range: pickRange(clauses),
@@ -201,6 +194,16 @@ export class MtcParser extends ClauseGrammar {
       span: this.n.span(this.n.startOf(kw), tail?.end ?? this.prevEnd()),
     };
   });
+  private readonly setValueAlts: OrMethodOpts<A.SetProperty['value']> = {
+    DEF: [
+      { ALT: () => this.leaf(this.CONSUME2(T.Ident), 'ident') },
+      { ALT: () => this.SUBRULE(this.stringLit) },
+      { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
+      // Shared compat sets (issue 15): `optional` is a keyword, and still a valid value word.
+      { ALT: () => this.leaf(this.CONSUME2(T.Optional), 'ident') },
+    ],
+    ERR_MSG: 'a property value (a word, a number or a string)',
+  };
   private allow = this.RULE('allow', (): A.Allow => {
     const kw = this.CONSUME(T.Allow);
     this.CONSUME(T.Cpu);

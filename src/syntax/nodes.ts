@@ -36,20 +36,27 @@ export class NodeBuilder {
    */
   private names = new Map<string, string>();
 
-  load(src: SourceFile): void {
+  /** Points the builder at `src`; `sameFile` when it is the next slice of the file before (its names stay shared). */
+  load(src: SourceFile, sameFile = false): void {
     this.src = src;
     this.extra = [];
-    this.names = new Map();
+    if (!sameFile) this.names = new Map();
   }
 
   /** The token's text: shared when short, else a slice of the source (no copy). */
   text(tok: IToken): string {
     const image = tok.image;
     if (image.length >= 13) return this.src.text.slice(tok.startOffset, tok.startOffset + image.length);
-    const known = this.names.get(image);
+    return this.intern(image);
+  }
+
+  /** One copy of a short text (V8 copies strings under 13 characters where it slices longer ones). */
+  intern(s: string): string {
+    if (s.length >= 13) return s;
+    const known = this.names.get(s);
     if (known !== undefined) return known;
-    if (this.names.size < 65536) this.names.set(image, image);
-    return image;
+    if (this.names.size < 65536) this.names.set(s, s);
+    return s;
   }
 
   startOf(tok: IToken): number {
@@ -97,7 +104,7 @@ export class NodeBuilder {
     // The common case, one piece as written in the source: no list of pieces (its text is the span's).
     if (toks.length === 1 && !toks[0].isInsertedInRecovery && toks[0].image.length === tokEndLength(toks[0], this.src.text)) {
       const d = decodeString(toks[0].image);
-      if (d.badEscapes.length === 0) return { kind: 'StringLiteral', value: d.value, span };
+      if (d.badEscapes.length === 0) return { kind: 'StringLiteral', value: this.intern(d.value), span };
     }
     let value = '';
     const pieces: string[] = [];

@@ -229,7 +229,8 @@ function parsePiece(source: SourceFile, start: number, end: number, prevEnd: num
     if (strict) return undefined;
     return { ...base, statements: [], comments: [], diagnostics, overLimit: true, lastEnd: prevEnd };
   }
-  const tokens: IToken[] = [];
+  // The lexer's own list, retyped and moved in place (a copy would be a second list of every token).
+  const tokens: IToken[] = raw;
   for (const tok of raw) {
     if (start !== 0) (tok as { startOffset: number }).startOffset += start;
     if (tok.tokenType === T.UnterminatedString) {
@@ -248,14 +249,13 @@ function parsePiece(source: SourceFile, start: number, end: number, prevEnd: num
       (tok as { tokenTypeIdx: number }).tokenTypeIdx = T.StringTok.tokenTypeIdx!;
       (tok as { image: string }).image = tok.image + '"';
     }
-    tokens.push(tok);
   }
   const comments: A.Comment[] = (lexed.groups.comments ?? []).map((c) => {
     const at = c.startOffset + start;
     return { kind: 'Comment' as const, text: c.image.slice(2), span: source.span(at, at + c.image.length) };
   });
   const parser = parserInstance();
-  parser.load(source, tokens, prevEnd);
+  parser.load(source, tokens, prevEnd, start !== 0);
   parser.file();
   const statements = parser.statements;
   const extra = parser.takeExtraDiagnostics();

@@ -12,6 +12,7 @@ export const catalogRedundant: ValidationRule = {
     if (!ctx.model) return;
     const byName = new Map<string, MachineType>(ctx.model.machines.map((m) => [m.name, m]));
     for (const m of ctx.model.machines) {
+      if (m.own.hidden.length === 0 && m.own.tolerated.length === 0) continue;
       const newer = m.chain.slice(1).map((n) => byName.get(n)).filter((x): x is MachineType => x !== undefined);
       for (const hdn of m.own.hidden) {
         const prev = newer.find((n) => n.own.hidden.some((x) => x.id === hdn.id));

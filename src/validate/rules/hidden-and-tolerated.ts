@@ -11,10 +11,15 @@ export const hiddenAndTolerated: ValidationRule = {
     if (!ctx.model) return;
     const reported = new Set<string>();
     for (const m of ctx.model.machines) {
-      const tolerated = new Map(m.effective.tolerated.map((t) => [t.id, t]));
-      for (const h of m.effective.hidden) {
-        const t = tolerated.get(h.id);
-        if (!t) continue;
+      // Both effective lists are sorted by id: walk them side by side.
+      const hidden = m.effective.hidden;
+      const tolerated = m.effective.tolerated;
+      let j = 0;
+      for (const h of hidden) {
+        while (j < tolerated.length && tolerated[j].id < h.id) j++;
+        if (j === tolerated.length) break;
+        const t = tolerated[j];
+        if (t.id !== h.id) continue;
         // Report each pair of rules once, at the machine type where the later of them is written.
         const key = `${h.source.file}:${h.span.start.offset}/${t.source.file}:${t.span.start.offset}`;
         if (reported.has(key)) continue;

@@ -20,6 +20,8 @@ export const toleranceConflict: ValidationRule = {
     if (!ctx.model) return;
     const byName = new Map<string, MachineType>(ctx.model.machines.map((m) => [m.name, m]));
     for (const m of ctx.model.machines) {
+      // A conflict is reported on the machine type that writes the later rule: one without tolerances has none.
+      if (m.own.tolerated.length === 0) continue;
       // The chain in application order: newest first, this machine type last.
       const chain = [...m.chain].reverse().map((n) => byName.get(n)).filter((x): x is MachineType => x !== undefined);
       const seen = new Map<bigint, { t: ToleratedRegister; by: string }>();
