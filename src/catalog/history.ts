@@ -67,6 +67,7 @@ export interface KernelHistory {
 
 /** Compares dotted versions numerically; missing parts count as 0 (`6.12` == `6.12.0`). */
 export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -48,7 +48,8 @@ function splitName(name: string): { family: string; version?: number[]; parts?: 
   const m = VERSIONED.exec(name);
   if (!m) return { family: name };
   const parts = m[2].split('.');
-  return { family: m[1].replace(/-$/, ''), version: parts.map(Number), parts };
+  const family = m[1].endsWith('-') ? m[1].slice(0, -1) : m[1];
+  return { family, version: parts.map(Number), parts };
 }
 
 const chainCache = new WeakMap<Project, Chains>();
@@ -176,8 +177,10 @@ function computeChainsUncached(project: Project): Chains {
   const maxChain = project.limits?.maxChainLength ?? defaultLimits.maxChainLength;
   let reportedLength = false;
   for (const d of machines.values()) {
-    const seen = new Set<string>([d.name]);
     const list = [d.name];
+    // Chains are short: the list itself tells what is in it, until it is long enough to want a set.
+    let long: Set<string> | undefined;
+    const seen = (name: string) => (long ? long.has(name) : list.includes(name));
     let cur = parent.get(d.name);
     while (cur) {
       if (list.length >= maxChain) {
@@ -196,7 +199,7 @@ function computeChainsUncached(project: Project): Chains {
         }
         break;
       }
-      if (seen.has(cur.name)) {
+      if (seen(cur.name)) {
         const cycle = list.slice(list.indexOf(cur.name));
         const key = [...cycle].sort().join(',');
         if (!reportedCycles.has(key)) {
@@ -214,8 +217,9 @@ function computeChainsUncached(project: Project): Chains {
         }
         break;
       }
-      seen.add(cur.name);
       list.push(cur.name);
+      if (long) long.add(cur.name);
+      else if (list.length > 32) long = new Set(list);
       cur = parent.get(cur.name);
     }
     chain.set(d.name, exact(list));

@@ -230,9 +230,15 @@ export function mergeOverParent(parent: M.RuleSet | undefined, own: M.RuleSet): 
   let properties = base.properties;
   if (own.properties.length === 1) properties = mergeSorted(base.properties, own.properties, propOrder, takeAdded);
   else if (own.properties.length > 1) {
-    const last = new Map<string, M.PropertySetting>();
-    for (const p of own.properties) last.set(`${p.driver}\u0000${p.property}`, p);
-    properties = mergeSorted(base.properties, [...last.values()].sort(propOrder), propOrder, takeAdded);
+    // Sorted (the sort is stable: equal properties stay in written order), then the last of each run kept.
+    const sorted = [...own.properties].sort(propOrder);
+    let k = 0;
+    for (let i = 1; i < sorted.length; i++) {
+      if (propOrder(sorted[k], sorted[i]) === 0) sorted[k] = sorted[i];
+      else sorted[++k] = sorted[i];
+    }
+    sorted.length = k + 1;
+    properties = mergeSorted(base.properties, sorted, propOrder, takeAdded);
   }
   return new RuleSetImpl(hidden, tolerated, properties, ownCpus(own), own.requiresKernel);
 }

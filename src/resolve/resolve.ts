@@ -31,14 +31,22 @@ export interface ResolveResult {
 
 const referenceKinds: readonly M.ReferenceKind[] = ['linux', 'qemu', 'msgid', 'bug', 'url'];
 
+/** A commit as `ref linux` and `ref qemu` take it. */
+const COMMIT = /^[0-9a-f]{7,40}$/i;
+
+/** Whether a reference gets a link (referenceUrl, without making the link: the checks ask this of every `ref`). */
+export function referenceLinks(kind: M.ReferenceKind, value: string): boolean {
+  return kind === 'linux' || kind === 'qemu' ? COMMIT.test(value.trim()) : referenceUrl(kind, value) !== undefined;
+}
+
 /** The link a reference gets in the docs (null when none can be made). */
 export function referenceUrl(kind: M.ReferenceKind, value: string): string | undefined {
   const v = value.trim();
   switch (kind) {
     case 'linux':
-      return /^[0-9a-f]{7,40}$/i.test(v) ? `https://git.kernel.org/linus/${v.toLowerCase()}` : undefined;
+      return COMMIT.test(v) ? `https://git.kernel.org/linus/${v.toLowerCase()}` : undefined;
     case 'qemu':
-      return /^[0-9a-f]{7,40}$/i.test(v) ? `https://gitlab.com/qemu-project/qemu/-/commit/${v.toLowerCase()}` : undefined;
+      return COMMIT.test(v) ? `https://gitlab.com/qemu-project/qemu/-/commit/${v.toLowerCase()}` : undefined;
     case 'msgid': {
       const id = v.replace(/^<|>$/g, '');
       return /^[^\s<>@/]+@[^\s<>@/]+$/.test(id) ? `https://lore.kernel.org/r/${encodeURIComponent(id).replace(/%40/g, '@')}` : undefined;
@@ -273,19 +281,18 @@ export function resolveProject(project: Project, catalog: Catalog, options: Reso
     const chain = chainOf(d.name);
     const parent = chains.parent.get(d.name);
     const arch = familyArch(d.family);
-    machines.push({
-      name: d.name,
-      family: d.family,
-      ...(arch ? { arch } : {}),
-      ...(d.version ? { version: d.version } : {}),
-      ...(parent ? { inherits: parent.name } : {}),
-      inheritsExplicit: parent?.explicit ?? false,
-      chain,
-      target: targets.get(d.file) ?? 'x-mig',
-      source: new RuleSource(d.file, d.node.span),
-      own: own.get(d.name)!,
-      effective: effective.get(d.name)!,
-    });
+    // Optional fields are absent, not undefined, in this order (built field by field: spreads cost more).
+    const m: { -readonly [K in keyof M.MachineType]: M.MachineType[K] } = { name: d.name, family: d.family } as M.MachineType;
+    if (arch) m.arch = arch;
+    if (d.version) m.version = d.version;
+    if (parent) m.inherits = parent.name;
+    m.inheritsExplicit = parent?.explicit ?? false;
+    m.chain = chain;
+    m.target = targets.get(d.file) ?? 'x-mig';
+    m.source = new RuleSource(d.file, d.node.span);
+    m.own = own.get(d.name)!;
+    m.effective = effective.get(d.name)!;
+    machines.push(m);
   }
   machines.sort((a, b) => {
     if (a.family !== b.family) return a.family < b.family ? -1 : 1;

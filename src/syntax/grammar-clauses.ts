@@ -17,7 +17,7 @@ import { tokenEnd } from './spans.js';
 import { errorMessages, missingToken, ruleHelp, clauseError } from './messages.js';
 import { JunkContext, skipJunk, type JunkCursor } from './recovery.js';
 import { NodeBuilder } from './nodes.js';
-import { exact } from '../util/arrays.js';
+import { exact, takeAbove } from '../util/arrays.js';
 
 const emptySource = new SourceFile('', '');
 
@@ -65,7 +65,24 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     this.n.load(src, sameFile);
     this.statements = [];
     this.input = tokens;
+    this.attributeStack.length = 0;
+    this.valueStack.length = 0;
+    this.pieceStack.length = 0;
+    this.registerStack.length = 0;
   }
+
+  /*
+   * Lists being collected by rules that never contain themselves (a rule
+   * tail's attributes, an attribute's values, a string's pieces, a rule's
+   * registers): the rule notes the stack's length, its loop pushes onto the
+   * stack, and the rule takes what is above its mark as one list of exact
+   * length. Items of a rule that error recovery abandons stay below the next
+   * rule's mark; `load` empties the stacks.
+   */
+  private readonly attributeStack: A.Attribute[] = [];
+  private readonly valueStack: (A.Identifier | A.StringLiteral | A.NumberLiteral)[] = [];
+  private readonly pieceStack: IToken[] = [];
+  private readonly registerStack: A.RegisterRef[] = [];
 
   /** Drops the slice's tokens and the source (the short names stay for the file's next slice). */
   release(): void {
@@ -174,13 +191,11 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     };
   });
   protected ruleTail = this.RULE('ruleTail', (): Tail => {
-    this.tailAttributes = [];
+    const mark = this.attributeStack.length;
     const endTok = this.OR(this.tailAlts);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { attributes: exact(this.tailAttributes), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
+    return { attributes: takeAbove(this.attributeStack, mark), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
   });
-  /** The attributes of the rule tail being parsed (tails do not nest). */
-  private tailAttributes: A.Attribute[] = [];
   private readonly tailAlts: OrMethodOpts<IToken | undefined> = {
     DEF: [
       { ALT: () => this.CONSUME(T.Semi) },
@@ -204,7 +219,7 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     GATE: () => this.LA(1).tokenType !== T.RCurly,
     DEF: () => {
       const a = this.OR2(this.attributeAlts);
-      if (!this.RECORDING_PHASE && a) this.tailAttributes.push(a);
+      if (!this.RECORDING_PHASE && a) this.attributeStack.push(a);
     },
   };
   private readonly attributeAlts: IOrAlt<A.Attribute | undefined>[] = [
@@ -219,32 +234,34 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
   ];
   protected attribute = this.RULE('attribute', (): A.Attribute => {
     const name = this.CONSUME(T.AttrName);
-    const values: (A.Identifier | A.StringLiteral | A.NumberLiteral)[] = [];
-    this.MANY(() => {
-      const v = this.OR(this.valueAlts);
-      if (!this.RECORDING_PHASE) values.push(v);
-    });
+    const mark = this.valueStack.length;
+    this.MANY(this.valueLoop);
     const semi = this.CONSUME(T.Semi);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { kind: 'Attribute', name: this.n.ident(name), values: exact(values), span: this.n.between(name, semi) };
+    return { kind: 'Attribute', name: this.n.ident(name), values: takeAbove(this.valueStack, mark), span: this.n.between(name, semi) };
   });
+  private readonly valueLoop = (): void => {
+    const v = this.OR(this.valueAlts);
+    if (!this.RECORDING_PHASE) this.valueStack.push(v);
+  };
   private readonly valueAlts: IOrAlt<A.Identifier | A.StringLiteral | A.NumberLiteral>[] = [
     { ALT: () => this.leaf(this.CONSUME(T.Ident), 'ident') },
     { ALT: () => this.SUBRULE(this.stringLit) },
     { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
   ];
   protected regList = this.RULE('regList', (): A.RegisterRef[] => {
-    const regs: A.RegisterRef[] = [];
-    this.AT_LEAST_ONE_SEP({
-      SEP: T.Comma,
-      DEF: () => {
-        const r = this.SUBRULE(this.regRef);
-        if (!this.RECORDING_PHASE && r) regs.push(r);
-      },
-      ERR_MSG: 'register',
-    });
-    return this.RECORDING_PHASE ? regs : exact(regs);
+    const mark = this.registerStack.length;
+    this.AT_LEAST_ONE_SEP(this.registerLoop);
+    return this.RECORDING_PHASE ? [] : takeAbove(this.registerStack, mark);
   });
+  private readonly registerLoop = {
+    SEP: T.Comma,
+    DEF: (): void => {
+      const r = this.SUBRULE(this.regRef);
+      if (!this.RECORDING_PHASE && r) this.registerStack.push(r);
+    },
+    ERR_MSG: 'register',
+  };
   protected regRef = this.RULE('regRef', (): A.RegisterRef => this.OR(this.regRefAlts));
   private readonly regRefAlts: OrMethodOpts<A.RegisterRef> = {
     DEF: [
@@ -296,17 +313,18 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     return { kind: 'RegisterTuple', space: 'sysreg', fields: exact(fields), span: this.n.between(kw, close) };
   });
   protected stringLit = this.RULE('stringLit', (): A.StringLiteral => {
-    const toks: IToken[] = [];
-    this.AT_LEAST_ONE({
-      DEF: () => {
-        const t = this.CONSUME(T.StringTok);
-        if (!this.RECORDING_PHASE) toks.push(t);
-      },
-      ERR_MSG: 'string',
-    });
+    const mark = this.pieceStack.length;
+    this.AT_LEAST_ONE(this.pieceLoop);
     if (this.RECORDING_PHASE) return undefined as never;
-    return this.n.strings(toks);
+    return this.n.strings(takeAbove(this.pieceStack, mark));
   });
+  private readonly pieceLoop = {
+    DEF: (): void => {
+      const t = this.CONSUME(T.StringTok);
+      if (!this.RECORDING_PHASE) this.pieceStack.push(t);
+    },
+    ERR_MSG: 'string',
+  };
 
   // ---- helpers -------------------------------------------------------------
 

@@ -10,3 +10,12 @@ export function exact<T>(a: T[]): T[] {
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * The items of `stack` above `mark`, taken off it as one list of exact length
+ * (the shared empty list when there are none). Rules that collect items onto a
+ * stack kept by the parser make no list of their own that grows by `push`.
+ */
+export function takeAbove<T>(stack: T[], mark: number): T[] {
+  return stack.length <= mark ? (EMPTY as unknown as T[]) : stack.splice(mark);
+}

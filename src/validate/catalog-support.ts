@@ -25,7 +25,19 @@ export interface ImpliedRange {
   readonly unverified: boolean;
 }
 
+const implied = new WeakMap<CompiledHistory, Map<bigint, ImpliedRange | undefined>>();
+
+/** The kernel range the history implies for a register (memoised per history: every rule on it asks). */
 export function impliedRange(h: CompiledHistory, id: bigint): ImpliedRange | undefined {
+  let memo = implied.get(h);
+  if (!memo) implied.set(h, (memo = new Map()));
+  if (memo.has(id)) return memo.get(id);
+  const r = computeImpliedRange(h, id);
+  memo.set(id, r);
+  return r;
+}
+
+function computeImpliedRange(h: CompiledHistory, id: bigint): ImpliedRange | undefined {
   const t = h.timelines.get(id);
   if (!t) return undefined;
   const mainline = t.changes.filter((c) => !c.flavours);

@@ -67,6 +67,21 @@ describe('structural validation', () => {
     expect(where(ds[0])).toBe('3:8-3:26');
   });
 
+  it('MTC1005 and MTC1020 name the first occurrence in long lists too (more than 16 rules of a kind are matched by key)', () => {
+    const sets = Array.from({ length: 18 }, (_, i) => `  set arm-cpu.p${i} = on;`);
+    sets.push('  set arm-cpu.p2 = off;');
+    const cpus = Array.from({ length: 17 }, (_, i) => `  allow cpu 0x${(0x410fd000 + i).toString(16)};`);
+    cpus.push('  allow cpu 0x410fd003;');
+    const r = compileFiles({ 'a.mtc': `machine m-1.0 {\n${[...sets, ...cpus].join('\n')}\n}` });
+    const [set] = only(r.diagnostics, 'MTC1020');
+    expect(set.message).toBe('`arm-cpu.p2` is set twice in machine type `m-1.0` (to `on` and `off`)');
+    expect(where(set)).toBe('20:3-20:24');
+    expect(where({ ...set, span: set.labels![0].span })).toBe('4:3-4:23');
+    const [cpu] = only(r.diagnostics, 'MTC1005');
+    expect(cpu.message).toBe('allowing CPU 0x410fd003 is written twice in machine type `m-1.0`');
+    expect(where({ ...cpu, span: cpu.labels![0].span })).toBe('24:3-24:24');
+  });
+
   it('MTC1006 hidden and tolerated, also across the chain', () => {
     const [d] = diagsOf(`machine virt-10.2 {\n  hide PIR_EL1 ${R}\n}\nmachine virt-10.1 {\n  tolerate PIR_EL1 ${R}\n}`, 'MTC1006');
     expect(d.message).toBe('`PIR_EL1` is both hidden and tolerated on machine type `virt-10.1`');

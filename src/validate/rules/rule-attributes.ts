@@ -2,7 +2,7 @@ import type { ValidationRule } from '../rule.js';
 import { structuralCodes } from '../codes.js';
 import { rulesOf } from '../walk.js';
 import { closest } from '../../util/words.js';
-import { referenceUrl } from '../../resolve/resolve.js';
+import { referenceLinks } from '../../resolve/resolve.js';
 import type { ReferenceKind } from '../../resolve/model.js';
 
 const ATTRIBUTES = ['reason', 'ref'];
@@ -14,6 +14,11 @@ const REF_HELP: Record<ReferenceKind, string> = {
   bug: 'write the tracker\'s id: `ref bug "RHEL-174858";`',
   url: 'write an http or https URL: `ref url "https://...";`',
 };
+
+function allStrings(values: readonly { readonly kind: string }[]): boolean {
+  for (const v of values) if (v.kind !== 'StringLiteral') return false;
+  return true;
+}
 
 /**
  * MTC1008 unknown attribute, MTC1009 repeated `reason`, MTC1010 missing reason
@@ -40,7 +45,7 @@ export const ruleAttributes: ValidationRule = {
               label: 'second reason',
               help: 'join the texts into one reason: `reason "first part " "second part";`',
             });
-          else if (a.values.length === 0 || a.values.some((v) => v.kind !== 'StringLiteral'))
+          else if (a.values.length === 0 || !allStrings(a.values))
             ctx.report({
               code: 'MTC1011',
               severity: 'error',
@@ -81,7 +86,7 @@ export const ruleAttributes: ValidationRule = {
             });
             continue;
           }
-          const bad = kind === 'bug' ? valueNode.value.trim() === '' : referenceUrl(kind, valueNode.value) === undefined;
+          const bad = kind === 'bug' ? valueNode.value.trim() === '' : !referenceLinks(kind, valueNode.value);
           if (bad)
             ctx.report({
               code: 'MTC1011',
