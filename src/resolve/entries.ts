@@ -10,6 +10,7 @@
  */
 import type { Span } from '../diagnostics/source.js';
 import type * as M from './model.js';
+import { sortInPlace } from '../util/arrays.js';
 
 /** Where a rule was written; line and column are computed from its span on first use. */
 export class RuleSource implements M.SourceRef {
@@ -186,7 +187,7 @@ function mergeSorted<T>(base: readonly T[], add: readonly T[], order: (a: T, b: 
 /** Own allowed CPUs, sorted and unique (the first written wins). */
 function ownCpus(own: M.RuleSet): readonly M.AllowedCpu[] {
   if (own.allowedCpus.length <= 1) return own.allowedCpus;
-  const sorted = [...own.allowedCpus].sort(cpuOrder);
+  const sorted = sortInPlace([...own.allowedCpus], cpuOrder);
   const out: M.AllowedCpu[] = [sorted[0]];
   for (let i = 1; i < sorted.length; i++) if (cpuOrder(sorted[i], out[out.length - 1]) !== 0) out.push(sorted[i]);
   return out;
@@ -209,7 +210,7 @@ export function mergeOverParent(parent: M.RuleSet | undefined, own: M.RuleSet): 
   else if (own.hidden.length > 1) {
     const first = new Map<bigint, M.HiddenRegister>();
     for (const h of own.hidden) if (!first.has(h.id)) first.set(h.id, h);
-    hidden = mergeSorted(base.hidden, [...first.values()].sort(idOrder), idOrder, keepBase);
+    hidden = mergeSorted(base.hidden, sortInPlace([...first.values()], idOrder), idOrder, keepBase);
   }
   // Tolerated: applied in order; an equal tolerance keeps where it was introduced.
   let tolerated = base.tolerated;
@@ -224,14 +225,14 @@ export function mergeOverParent(parent: M.RuleSet | undefined, own: M.RuleSet): 
       const prev = last.get(t.id) ?? inBase(t.id);
       if (!prev || !sameTolerance(prev, t)) last.set(t.id, t);
     }
-    tolerated = mergeSorted(base.tolerated, [...last.values()].sort(idOrder), idOrder, takeAdded);
+    tolerated = mergeSorted(base.tolerated, sortInPlace([...last.values()], idOrder), idOrder, takeAdded);
   }
   // Properties: the last one written wins.
   let properties = base.properties;
   if (own.properties.length === 1) properties = mergeSorted(base.properties, own.properties, propOrder, takeAdded);
   else if (own.properties.length > 1) {
     // Sorted (the sort is stable: equal properties stay in written order), then the last of each run kept.
-    const sorted = [...own.properties].sort(propOrder);
+    const sorted = sortInPlace([...own.properties], propOrder);
     let k = 0;
     for (let i = 1; i < sorted.length; i++) {
       if (propOrder(sorted[k], sorted[i]) === 0) sorted[k] = sorted[i];

@@ -231,7 +231,8 @@ function parsePiece(source: SourceFile, start: number, end: number, prevEnd: num
   }
   // The lexer's own list, retyped and moved in place (a copy would be a second list of every token).
   const tokens: IToken[] = raw;
-  for (const tok of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const tok = raw[i];
     if (start !== 0) (tok as { startOffset: number }).startOffset += start;
     if (tok.tokenType === T.UnterminatedString) {
       if (strict) return undefined;

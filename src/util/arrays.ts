@@ -19,3 +19,22 @@ const EMPTY: readonly never[] = Object.freeze([]);
 export function takeAbove<T>(stack: T[], mark: number): T[] {
   return stack.length <= mark ? (EMPTY as unknown as T[]) : stack.splice(mark);
 }
+
+/**
+ * Sorts `a` in place, stably: by insertion when short (V8's sort allocates a
+ * work array even for two elements, and the model sorts thousands of short
+ * lists), else with Array.prototype.sort.
+ */
+export function sortInPlace<T>(a: T[], order: (x: T, y: T) => number): T[] {
+  if (a.length > 16) return a.sort(order);
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && order(a[j], x) > 0) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
+}

@@ -48,10 +48,12 @@ export const compatSets: ValidationRule = {
     for (const f of ctx.project.files)
       for (const st of f.ast.statements) {
         if (st.kind !== 'Machine') continue;
-        const seen = new Map<string, Span>();
+        // Made at the machine type's first `use` (most have none).
+        let seen: Map<string, Span> | undefined;
         for (const rule of st.body) {
           if (rule.kind !== 'Use' || !rule.name || rule.name.name === '') continue;
           used.add(rule.name.name);
+          seen ??= new Map();
           const prev = seen.get(rule.name.name);
           if (prev)
             ctx.report({
