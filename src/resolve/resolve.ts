@@ -9,7 +9,7 @@ import { computeChains, type Chains } from './chain.js';
 import { appliedRules, collectCompatSets, compatSetInfos, setEntries, usesOf } from './compat-sets.js';
 import type * as M from './model.js';
 import { CpuEntry, HiddenEntry, KernelEntry, mergeChain, mergeOverParent, Prov, PropertyEntry, RuleSetImpl, RuleSource, ToleratedEntry } from './entries.js';
-import { exact } from '../util/arrays.js';
+import { exact, takeAbove } from '../util/arrays.js';
 
 /**
  * AST → resolved model: registers resolved through the catalog, machine types
@@ -83,10 +83,13 @@ class Ref implements M.Reference {
   }
 }
 
+const NO_REFS: readonly M.Reference[] = exact([]);
+
 /** A rule's provenance, computed once and shared by the entries it makes. */
 function provenance(rule: A.Rule, origin: string, file: string): Prov {
   let reason: string | undefined;
-  let refs: M.Reference[] = [];
+  // Most rules have one reference or none: a list is made for the first and grown only by a second.
+  let refs: M.Reference[] | undefined;
   for (const a of rule.attributes) {
     if (a.name.name === 'reason' && reason === undefined) {
       const n = a.values.length;
@@ -95,11 +98,12 @@ function provenance(rule: A.Rule, origin: string, file: string): Prov {
     } else if (a.name.name === 'ref' && a.values.length === 2) {
       const kind = literalText(a.values[0]) as M.ReferenceKind;
       if (!referenceKinds.includes(kind)) continue;
-      refs.push(new Ref(kind, literalText(a.values[1])));
+      const ref = new Ref(kind, literalText(a.values[1]));
+      if (refs) refs.push(ref);
+      else refs = [ref];
     }
   }
   const range = rule.range;
-  refs = exact(refs);
   const kernels: M.KernelSpan | undefined =
     range && (range.from?.parts.length || range.to?.parts.length)
       ? {
@@ -107,7 +111,7 @@ function provenance(rule: A.Rule, origin: string, file: string): Prov {
           ...(range.to?.parts.length ? { to: range.to.text } : {}),
         }
       : undefined;
-  return new Prov(origin, reason, refs, kernels, new RuleSource(file, rule.span), rule.span);
+  return new Prov(origin, reason, refs === undefined ? NO_REFS : refs.length === 1 ? refs : exact(refs), kernels, new RuleSource(file, rule.span), rule.span);
 }
 
 /** Resolves one register reference; reports what cannot be resolved. */
@@ -168,11 +172,38 @@ function resolveRegister(
   }
 }
 
+// The lists of the machine type being resolved are collected on these and taken as exact-length
+// lists (takeAbove): no four lists per machine type growing by push, then copied.
+const hiddenStack: M.HiddenRegister[] = [];
+const toleratedStack: M.ToleratedRegister[] = [];
+const propertyStack: M.PropertySetting[] = [];
+const cpuStack: M.AllowedCpu[] = [];
+
 function ownRules(machine: A.Machine, origin: string, file: string, catalog: Catalog, report: (d: Diagnostic) => void): M.RuleSet {
-  const hidden: M.HiddenRegister[] = [];
-  const tolerated: M.ToleratedRegister[] = [];
-  const properties: M.PropertySetting[] = [];
-  const allowedCpus: M.AllowedCpu[] = [];
+  const marks = [hiddenStack.length, toleratedStack.length, propertyStack.length, cpuStack.length] as const;
+  try {
+    return collectOwnRules(machine, origin, file, catalog, report, marks);
+  } finally {
+    // Only a throw leaves anything above the marks.
+    hiddenStack.length = marks[0];
+    toleratedStack.length = marks[1];
+    propertyStack.length = marks[2];
+    cpuStack.length = marks[3];
+  }
+}
+
+function collectOwnRules(
+  machine: A.Machine,
+  origin: string,
+  file: string,
+  catalog: Catalog,
+  report: (d: Diagnostic) => void,
+  marks: readonly [number, number, number, number],
+): M.RuleSet {
+  const hidden = hiddenStack;
+  const tolerated = toleratedStack;
+  const properties = propertyStack;
+  const allowedCpus = cpuStack;
   let requiresKernel: M.KernelRequirement | undefined;
   for (const rule of machine.body) {
     const prov = provenance(rule, origin, file);
@@ -207,7 +238,13 @@ function ownRules(machine: A.Machine, origin: string, file: string, catalog: Cat
         break;
     }
   }
-  return new RuleSetImpl(exact(hidden), exact(tolerated), exact(properties), exact(allowedCpus), requiresKernel);
+  return new RuleSetImpl(
+    takeAbove(hidden, marks[0]),
+    takeAbove(tolerated, marks[1]),
+    takeAbove(properties, marks[2]),
+    takeAbove(allowedCpus, marks[3]),
+    requiresKernel,
+  );
 }
 
 export { mergeChain } from './entries.js';

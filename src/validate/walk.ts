@@ -1,5 +1,6 @@
 import type * as A from '../syntax/ast.js';
 import type { Project } from '../resolve/load.js';
+import type { MachineType, Model } from '../resolve/model.js';
 
 export interface MachineInFile {
   readonly file: string;
@@ -41,4 +42,17 @@ export function rulesOf(project: Project): readonly RuleInFile[] {
     ruleLists.set(project, list);
   }
   return list;
+}
+
+const byNameCache = new WeakMap<Model, ReadonlyMap<string, MachineType>>();
+
+/** The model's machine types by name (each name is there once: the resolver keeps its first declaration). */
+export function machinesByName(model: Model): ReadonlyMap<string, MachineType> {
+  let map = byNameCache.get(model);
+  if (!map) {
+    const m = new Map<string, MachineType>();
+    for (const machine of model.machines) m.set(machine.name, machine);
+    byNameCache.set(model, (map = m));
+  }
+  return map;
 }

@@ -1,4 +1,5 @@
 import type { ValidationRule } from '../rule.js';
+import { machinesByName } from '../walk.js';
 import { catalogCodes } from '../../catalog/codes.js';
 import { idHex } from '../../catalog/regid.js';
 import type { MachineType } from '../../resolve/model.js';
@@ -10,7 +11,7 @@ export const catalogRedundant: ValidationRule = {
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;
-    const byName = new Map<string, MachineType>(ctx.model.machines.map((m) => [m.name, m]));
+    const byName = machinesByName(ctx.model);
     for (const m of ctx.model.machines) {
       if (m.own.hidden.length === 0 && m.own.tolerated.length === 0) continue;
       const newer = m.chain.slice(1).map((n) => byName.get(n)).filter((x): x is MachineType => x !== undefined);

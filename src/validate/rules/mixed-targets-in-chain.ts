@@ -1,4 +1,5 @@
 import type { ValidationRule } from '../rule.js';
+import { machinesByName } from '../walk.js';
 import { buildCheckCodes } from '../build-codes.js';
 import { computeChains } from '../../resolve/chain.js';
 
@@ -15,7 +16,7 @@ export const mixedTargetsInChain: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     const decls = computeChains(ctx.project).machines;
-    const byName = new Map(ctx.model.machines.map((m) => [m.name, m]));
+    const byName = machinesByName(ctx.model);
     for (const m of ctx.model.machines) {
       const parent = m.inherits !== undefined ? byName.get(m.inherits) : undefined;
       if (!parent || parent.target === m.target) continue;

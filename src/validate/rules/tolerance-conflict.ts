@@ -1,4 +1,5 @@
 import type { ValidationRule } from '../rule.js';
+import { machinesByName } from '../walk.js';
 import { qemuCodes } from '../../qemu/codes.js';
 import { idHex } from '../../catalog/regid.js';
 import type { MachineType, ToleratedRegister } from '../../resolve/model.js';
@@ -18,7 +19,7 @@ export const toleranceConflict: ValidationRule = {
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;
-    const byName = new Map<string, MachineType>(ctx.model.machines.map((m) => [m.name, m]));
+    const byName = machinesByName(ctx.model);
     for (const m of ctx.model.machines) {
       // A conflict is reported on the machine type that writes the later rule: one without tolerances has none.
       if (m.own.tolerated.length === 0) continue;
