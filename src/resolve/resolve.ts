@@ -9,7 +9,7 @@ import { computeChains, type Chains } from './chain.js';
 import { appliedRules, collectCompatSets, compatSetInfos, setEntries, usesOf } from './compat-sets.js';
 import type * as M from './model.js';
 import { CpuEntry, HiddenEntry, KernelEntry, mergeChain, mergeOverParent, Prov, PropertyEntry, RuleSetImpl, RuleSource, ToleratedEntry } from './entries.js';
-import { exact, takeAbove } from '../util/arrays.js';
+import { Collector, exact } from '../util/arrays.js';
 
 /**
  * AST → resolved model: registers resolved through the catalog, machine types
@@ -172,79 +172,58 @@ function resolveRegister(
   }
 }
 
-// The lists of the machine type being resolved are collected on these and taken as exact-length
-// lists (takeAbove): no four lists per machine type growing by push, then copied.
-const hiddenStack: M.HiddenRegister[] = [];
-const toleratedStack: M.ToleratedRegister[] = [];
-const propertyStack: M.PropertySetting[] = [];
-const cpuStack: M.AllowedCpu[] = [];
+// The lists of the machine type being resolved are collected on these (see Collector): no four
+// lists per machine type growing by push, then copied to their length.
+const hiddenStack = new Collector<M.HiddenRegister>();
+const toleratedStack = new Collector<M.ToleratedRegister>();
+const propertyStack = new Collector<M.PropertySetting>();
+const cpuStack = new Collector<M.AllowedCpu>();
 
 function ownRules(machine: A.Machine, origin: string, file: string, catalog: Catalog, report: (d: Diagnostic) => void): M.RuleSet {
-  const marks = [hiddenStack.length, toleratedStack.length, propertyStack.length, cpuStack.length] as const;
+  const marks = [hiddenStack.size, toleratedStack.size, propertyStack.size, cpuStack.size] as const;
   try {
-    return collectOwnRules(machine, origin, file, catalog, report, marks);
-  } finally {
-    // Only a throw leaves anything above the marks.
-    hiddenStack.length = marks[0];
-    toleratedStack.length = marks[1];
-    propertyStack.length = marks[2];
-    cpuStack.length = marks[3];
-  }
-}
-
-function collectOwnRules(
-  machine: A.Machine,
-  origin: string,
-  file: string,
-  catalog: Catalog,
-  report: (d: Diagnostic) => void,
-  marks: readonly [number, number, number, number],
-): M.RuleSet {
-  const hidden = hiddenStack;
-  const tolerated = toleratedStack;
-  const properties = propertyStack;
-  const allowedCpus = cpuStack;
-  let requiresKernel: M.KernelRequirement | undefined;
-  for (const rule of machine.body) {
-    const prov = provenance(rule, origin, file);
-    switch (rule.kind) {
-      case 'Hide':
-        for (const r of rule.registers) {
-          const reg = resolveRegister(r, catalog, file, report);
-          if (reg) hidden.push(new HiddenEntry(prov, reg.id, reg.name, r.span));
+    let requiresKernel: M.KernelRequirement | undefined;
+    for (const rule of machine.body) {
+      const prov = provenance(rule, origin, file);
+      switch (rule.kind) {
+        case 'Hide':
+          for (const r of rule.registers) {
+            const reg = resolveRegister(r, catalog, file, report);
+            if (reg) hiddenStack.push(new HiddenEntry(prov, reg.id, reg.name, r.span));
+          }
+          break;
+        case 'Tolerate': {
+          const test = rule.test;
+          for (const r of rule.registers) {
+            const reg = resolveRegister(r, catalog, file, report);
+            if (!reg) continue;
+            if (test) {
+              if (test.mask?.value === undefined || test.value?.value === undefined) continue;
+              toleratedStack.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'source-value', test.mask.value, test.value.value));
+            } else toleratedStack.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'one-end', undefined, undefined));
+          }
+          break;
         }
-        break;
-      case 'Tolerate': {
-        const test = rule.test;
-        for (const r of rule.registers) {
-          const reg = resolveRegister(r, catalog, file, report);
-          if (!reg) continue;
-          if (test) {
-            if (test.mask?.value === undefined || test.value?.value === undefined) continue;
-            tolerated.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'source-value', test.mask.value, test.value.value));
-          } else tolerated.push(new ToleratedEntry(prov, reg.id, reg.name, r.span, 'one-end', undefined, undefined));
-        }
-        break;
+        case 'SetProperty':
+          if (rule.driver && rule.property && rule.value)
+            propertyStack.push(new PropertyEntry(prov, rule.driver, rule.property, literalText(rule.value)));
+          break;
+        case 'Allow':
+          if (rule.midr?.value !== undefined) cpuStack.push(new CpuEntry(prov, rule.midr.value, rule.revidr?.value, rule.aidr?.value));
+          break;
+        case 'Requires':
+          if (rule.version?.parts.length && !requiresKernel) requiresKernel = new KernelEntry(prov, rule.version.text);
+          break;
       }
-      case 'SetProperty':
-        if (rule.driver && rule.property && rule.value)
-          properties.push(new PropertyEntry(prov, rule.driver, rule.property, literalText(rule.value)));
-        break;
-      case 'Allow':
-        if (rule.midr?.value !== undefined) allowedCpus.push(new CpuEntry(prov, rule.midr.value, rule.revidr?.value, rule.aidr?.value));
-        break;
-      case 'Requires':
-        if (rule.version?.parts.length && !requiresKernel) requiresKernel = new KernelEntry(prov, rule.version.text);
-        break;
     }
+    return new RuleSetImpl(hiddenStack.take(marks[0]), toleratedStack.take(marks[1]), propertyStack.take(marks[2]), cpuStack.take(marks[3]), requiresKernel);
+  } finally {
+    // Only a throw leaves anything above the marks: drop it.
+    hiddenStack.take(marks[0]);
+    toleratedStack.take(marks[1]);
+    propertyStack.take(marks[2]);
+    cpuStack.take(marks[3]);
   }
-  return new RuleSetImpl(
-    takeAbove(hidden, marks[0]),
-    takeAbove(tolerated, marks[1]),
-    takeAbove(properties, marks[2]),
-    takeAbove(allowedCpus, marks[3]),
-    requiresKernel,
-  );
 }
 
 export { mergeChain } from './entries.js';

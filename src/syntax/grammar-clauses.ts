@@ -17,7 +17,7 @@ import { tokenEnd } from './spans.js';
 import { errorMessages, missingToken, ruleHelp, clauseError } from './messages.js';
 import { JunkContext, skipJunk, type JunkCursor } from './recovery.js';
 import { NodeBuilder } from './nodes.js';
-import { exact, takeAbove } from '../util/arrays.js';
+import { Collector, exact } from '../util/arrays.js';
 
 const emptySource = new SourceFile('', '');
 
@@ -65,28 +65,35 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     this.n.load(src, sameFile);
     this.statements = [];
     this.input = tokens;
-    this.attributeStack.length = 0;
-    this.valueStack.length = 0;
-    this.pieceStack.length = 0;
-    this.registerStack.length = 0;
+    this.clearStacks();
   }
 
   /*
-   * Lists being collected by rules that never contain themselves (a rule
-   * tail's attributes, an attribute's values, a string's pieces, a rule's
-   * registers): the rule notes the stack's length, its loop pushes onto the
+   * Lists being collected by rules that never contain themselves (a machine
+   * type's or compat set's body, a rule tail's attributes, an attribute's values, a string's pieces, a rule's
+   * registers): the rule notes the stack's size, its loop pushes onto the
    * stack, and the rule takes what is above its mark as one list of exact
    * length. Items of a rule that error recovery abandons stay below the next
    * rule's mark; `load` empties the stacks.
    */
-  private readonly attributeStack: A.Attribute[] = [];
-  private readonly valueStack: (A.Identifier | A.StringLiteral | A.NumberLiteral)[] = [];
-  private readonly pieceStack: IToken[] = [];
-  private readonly registerStack: A.RegisterRef[] = [];
+  protected readonly bodyStack = new Collector<A.MachineStatement>();
+  private readonly attributeStack = new Collector<A.Attribute>();
+  private readonly valueStack = new Collector<A.Identifier | A.StringLiteral | A.NumberLiteral>();
+  private readonly pieceStack = new Collector<IToken>();
+  private readonly registerStack = new Collector<A.RegisterRef>();
+
+  private clearStacks(): void {
+    this.bodyStack.clear();
+    this.attributeStack.clear();
+    this.valueStack.clear();
+    this.pieceStack.clear();
+    this.registerStack.clear();
+  }
 
   /** Drops the slice's tokens and the source (the short names stay for the file's next slice). */
   release(): void {
     this.input = [];
+    this.clearStacks();
     this.statements = [];
     this.n.load(emptySource, true);
   }
@@ -191,10 +198,10 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     };
   });
   protected ruleTail = this.RULE('ruleTail', (): Tail => {
-    const mark = this.attributeStack.length;
+    const mark = this.attributeStack.size;
     const endTok = this.OR(this.tailAlts);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { attributes: takeAbove(this.attributeStack, mark), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
+    return { attributes: this.attributeStack.take(mark), end: endTok ? this.n.endOf(endTok) : this.prevEnd() };
   });
   private readonly tailAlts: OrMethodOpts<IToken | undefined> = {
     DEF: [
@@ -234,11 +241,11 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
   ];
   protected attribute = this.RULE('attribute', (): A.Attribute => {
     const name = this.CONSUME(T.AttrName);
-    const mark = this.valueStack.length;
+    const mark = this.valueStack.size;
     this.MANY(this.valueLoop);
     const semi = this.CONSUME(T.Semi);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { kind: 'Attribute', name: this.n.ident(name), values: takeAbove(this.valueStack, mark), span: this.n.between(name, semi) };
+    return { kind: 'Attribute', name: this.n.ident(name), values: this.valueStack.take(mark), span: this.n.between(name, semi) };
   });
   private readonly valueLoop = (): void => {
     const v = this.OR(this.valueAlts);
@@ -250,9 +257,9 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     { ALT: () => this.leaf(this.CONSUME(T.NumberTok), 'num') },
   ];
   protected regList = this.RULE('regList', (): A.RegisterRef[] => {
-    const mark = this.registerStack.length;
+    const mark = this.registerStack.size;
     this.AT_LEAST_ONE_SEP(this.registerLoop);
-    return this.RECORDING_PHASE ? [] : takeAbove(this.registerStack, mark);
+    return this.RECORDING_PHASE ? [] : this.registerStack.take(mark);
   });
   private readonly registerLoop = {
     SEP: T.Comma,
@@ -313,10 +320,10 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
     return { kind: 'RegisterTuple', space: 'sysreg', fields: exact(fields), span: this.n.between(kw, close) };
   });
   protected stringLit = this.RULE('stringLit', (): A.StringLiteral => {
-    const mark = this.pieceStack.length;
+    const mark = this.pieceStack.size;
     this.AT_LEAST_ONE(this.pieceLoop);
     if (this.RECORDING_PHASE) return undefined as never;
-    return this.n.strings(takeAbove(this.pieceStack, mark));
+    return this.n.strings(this.pieceStack.take(mark));
   });
   private readonly pieceLoop = {
     DEF: (): void => {

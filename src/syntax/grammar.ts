@@ -10,7 +10,6 @@ import * as T from './tokens.js';
 import { ruleHelp, duplicateClause } from './messages.js';
 import { JunkContext, topStarts } from './recovery.js';
 import { ClauseGrammar, pickRange, type Clause } from './grammar-clauses.js';
-import { exact } from '../util/arrays.js';
 
 /**
  * One instance serves the whole process (Chevrotain's grammar analysis is
@@ -74,7 +73,7 @@ export class MtcParser extends ClauseGrammar {
       this.CONSUME(T.Inherits);
       parent = this.CONSUME2(T.Ident);
     });
-    const body: A.MachineStatement[] = [];
+    const mark = this.bodyStack.size;
     let bodyless = false;
     let endTok: IToken | undefined;
     this.OR({
@@ -92,7 +91,7 @@ export class MtcParser extends ClauseGrammar {
               GATE: () => this.LA(1).tokenType !== T.RCurly && !topStarts.has(this.LA(1).tokenType),
               DEF: () => {
                 const st = this.OR2(this.bodyAlts);
-                if (!this.RECORDING_PHASE && st) body.push(st);
+                if (!this.RECORDING_PHASE && st) this.bodyStack.push(st);
               },
             });
             this.OR3([
@@ -113,7 +112,7 @@ export class MtcParser extends ClauseGrammar {
       kind: 'Machine',
       name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
       inherits: parent && !parent.isInsertedInRecovery ? this.n.ident(parent) : undefined,
-      body: exact(body),
+      body: this.bodyStack.take(mark),
       bodyless,
       span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
     };
@@ -273,7 +272,7 @@ export class MtcParser extends ClauseGrammar {
   private compatSet = this.RULE('compatSet', (): A.CompatSet => {
     const kw = this.CONSUME(T.Compat);
     const name = this.CONSUME(T.Ident);
-    const body: A.MachineStatement[] = [];
+    const mark = this.bodyStack.size;
     let endTok: IToken | undefined;
     this.CONSUME(T.LCurly);
     this.MANY({
@@ -297,7 +296,7 @@ export class MtcParser extends ClauseGrammar {
           ],
           ERR_MSG: 'a `set` rule',
         });
-        if (!this.RECORDING_PHASE && st) body.push(st);
+        if (!this.RECORDING_PHASE && st) this.bodyStack.push(st);
       },
     });
     this.OR2([
@@ -312,7 +311,7 @@ export class MtcParser extends ClauseGrammar {
     return {
       kind: 'CompatSet',
       name: name.isInsertedInRecovery ? undefined : this.n.ident(name),
-      body: exact(body),
+      body: this.bodyStack.take(mark),
       span: this.n.span(this.n.startOf(kw), endTok ? this.n.endOf(endTok) : this.prevEnd()),
     };
   });

@@ -79,9 +79,16 @@ export const NumberTok = createToken({
   categories: [Any],
 });
 
+/*
+ * A string: characters other than `"`, `\` and line ends, or `\` and any one
+ * character but a line end. Written as runs of plain characters between
+ * escapes (`"[^"\\…]*(?:\\.[^"\\…]*)*"`), which the regular expression engine
+ * matches a run at a time instead of trying the alternation at every
+ * character; test/syntax/lexer.test.ts checks it against the one-alternation form.
+ */
 export const StringTok = createToken({
   name: 'String',
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*"/,
   start_chars_hint: ['"'],
   categories: [Any],
 });
@@ -89,7 +96,7 @@ export const StringTok = createToken({
 /** A string that reaches the end of its line; reported, then parsed as a string. */
 export const UnterminatedString = createToken({
   name: 'UnterminatedString',
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*\\?/,
   start_chars_hint: ['"'],
   categories: [Any],
 });

@@ -12,12 +12,42 @@ export function exact<T>(a: T[]): T[] {
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * The items of `stack` above `mark`, taken off it as one list of exact length
- * (the shared empty list when there are none). Rules that collect items onto a
- * stack kept by the parser make no list of their own that grows by `push`.
+ * A stack that code collects lists on: note `size` where a list starts, `push`
+ * its items, then `take` them as one list of exact length (the shared empty
+ * list when there are none). The storage is reused, so a list costs only its
+ * exact copy (a list grown by `push` from empty allocates room for 16 items,
+ * then is copied to its length). Taken slots are cleared: the stack holds no
+ * item of a list already taken. Items of a list never taken (its collector
+ * was abandoned by a throw) stay below the next list's start until `clear`.
  */
-export function takeAbove<T>(stack: T[], mark: number): T[] {
-  return stack.length <= mark ? (EMPTY as unknown as T[]) : stack.splice(mark);
+export class Collector<T> {
+  private items: (T | undefined)[] = [];
+  private top = 0;
+
+  /** Where a list that starts now starts. */
+  get size(): number {
+    return this.top;
+  }
+
+  push(item: T): void {
+    this.items[this.top++] = item;
+  }
+
+  /** The items pushed since `start`, taken off the stack. */
+  take(start: number): T[] {
+    const top = this.top;
+    if (top <= start) return EMPTY as unknown as T[];
+    const taken = this.items.slice(start, top) as T[];
+    for (let i = start; i < top; i++) this.items[i] = undefined;
+    this.top = start;
+    return taken;
+  }
+
+  /** Empties the stack, leftovers included. */
+  clear(): void {
+    this.items = [];
+    this.top = 0;
+  }
 }
 
 /**

@@ -56,3 +56,26 @@ describe('keywords typed after lexing', () => {
     expect(types).toEqual(['Machine', 'Ident', 'Ident', 'Set', 'Ident', 'Ident', 'Use']);
   });
 });
+
+describe('string patterns', () => {
+  // The one-alternation forms the patterns were first written in (src/syntax/tokens.ts).
+  const plain = { String: /"(?:[^"\\\r\n]|\\[^\r\n])*"/y, UnterminatedString: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/y };
+  const piece = fc.constantFrom('"', '\\', '\n', '\r', 'a', ' ', '\\"', '\\\\', 'é', 'x"', '\\\n');
+  it.each([
+    ['String', T.StringTok],
+    ['UnterminatedString', T.UnterminatedString],
+  ] as const)('%s matches exactly what the one-alternation form matches', (name, token) => {
+    const fast = new RegExp((token.PATTERN as RegExp).source, 'y');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = '"' + parts.join('');
+        const want = plain[name].exec(text)?.[0];
+        plain[name].lastIndex = 0;
+        const got = fast.exec(text)?.[0];
+        fast.lastIndex = 0;
+        expect(got).toBe(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

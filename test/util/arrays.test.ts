@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exact, sortInPlace, takeAbove } from '../../src/util/arrays.js';
+import { Collector, exact, sortInPlace } from '../../src/util/arrays.js';
 
 /** A small deterministic generator, so that a failure repeats. */
 function random(seed: number): () => number {
@@ -31,19 +31,55 @@ describe('sortInPlace', () => {
   });
 });
 
-describe('takeAbove', () => {
-  it('takes what is above the mark, in order, and leaves the rest', () => {
-    const stack = [1, 2, 3, 4];
-    expect(takeAbove(stack, 1)).toEqual([2, 3, 4]);
-    expect(stack).toEqual([1]);
+describe('Collector', () => {
+  it('takes the items pushed since a start as one list, in order, and leaves those below', () => {
+    const c = new Collector<number>();
+    c.push(1);
+    const start = c.size;
+    c.push(2);
+    c.push(3);
+    expect(c.take(start)).toEqual([2, 3]);
+    expect(c.size).toBe(1);
+    expect(c.take(0)).toEqual([1]);
   });
 
-  it('gives the shared empty list when nothing is above the mark', () => {
-    const stack = [1];
-    const none = takeAbove(stack, 1);
-    expect(none).toEqual([]);
+  it('lists nest: an inner list taken first leaves the outer one whole', () => {
+    const c = new Collector<string>();
+    const outer = c.size;
+    c.push('a');
+    const inner = c.size;
+    c.push('x');
+    c.push('y');
+    expect(c.take(inner)).toEqual(['x', 'y']);
+    c.push('b');
+    expect(c.take(outer)).toEqual(['a', 'b']);
+  });
+
+  it('gives the shared frozen empty list when nothing was pushed', () => {
+    const c = new Collector<number>();
+    const none = c.take(c.size);
     expect(none).toBe(exact([]));
     expect(Object.isFrozen(none)).toBe(true);
-    expect(stack).toEqual([1]);
+  });
+
+  it('keeps no taken item: the storage it reuses is cleared', () => {
+    const c = new Collector<object>();
+    c.push({});
+    c.push({});
+    c.take(0);
+    expect((c as unknown as { items: unknown[] }).items.every((x) => x === undefined)).toBe(true);
+    // A list abandoned without a take stays until clear().
+    c.push({});
+    c.clear();
+    expect(c.size).toBe(0);
+    expect((c as unknown as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('a taken list does not change when the stack is reused', () => {
+    const c = new Collector<number>();
+    c.push(1);
+    const first = c.take(0);
+    c.push(2);
+    expect(first).toEqual([1]);
   });
 });

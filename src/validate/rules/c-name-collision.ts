@@ -21,7 +21,9 @@ export const cNameCollision: ValidationRule = {
     const decls = computeChains(ctx.project).machines;
     const owner = new Map<string, string>();
     const reported = new Set<string>();
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       // Families without names are MTC7009's; their machine types have no C names to collide.
       const n = namingOf(ctx, m.family);
       if (!n) continue;

@@ -9,7 +9,9 @@ export const catalogIdMismatch: ValidationRule = {
   codes: [catalogCodes.MTC2002],
   stage: 'model',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'Hide' && rule.kind !== 'Tolerate') continue;
       for (const r of rule.registers) {
         if (r.kind !== 'RegisterName' || !r.expectedId || r.expectedId.value === undefined) continue;

@@ -12,7 +12,9 @@ export const catalogKernelRange: ValidationRule = {
   stage: 'model',
   check(ctx) {
     const h = historyOf(ctx);
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if ((rule.kind !== 'Hide' && rule.kind !== 'Tolerate') || !rule.range) continue;
       const from = rule.range.from?.parts.length ? rule.range.from.text : undefined;
       const to = rule.range.to?.parts.length ? rule.range.to.text : undefined;

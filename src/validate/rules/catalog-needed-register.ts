@@ -14,7 +14,9 @@ export const catalogNeededRegister: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     const h = historyOf(ctx);
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       for (const hd of m.own.hidden) {
         const name = hd.name ?? idHex(hd.id);
         const cls = classOfId(hd.id);

@@ -12,7 +12,9 @@ export const catalogNoEffect: ValidationRule = {
   stage: 'model',
   check(ctx) {
     const h = historyOf(ctx);
-    for (const { file, rule, machine } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule, machine } = entries[li];
       if (rule.kind !== 'Hide' && rule.kind !== 'Tolerate') continue;
       for (const r of rule.registers) {
         const id = refId(ctx.catalog, r);

@@ -12,7 +12,9 @@ export const catalogRedundant: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     const byName = machinesByName(ctx.model);
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       if (m.own.hidden.length === 0 && m.own.tolerated.length === 0) continue;
       const newer = m.chain.slice(1).map((n) => byName.get(n)).filter((x): x is MachineType => x !== undefined);
       for (const hdn of m.own.hidden) {

@@ -9,7 +9,9 @@ export const catalogTarget: ValidationRule = {
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       if (m.target === 'x-mig')
         for (const t of m.own.tolerated) {
           if (t.kind !== 'source-value') continue;

@@ -10,7 +10,9 @@ export const duplicateMachineType: ValidationRule = {
   stage: 'syntax',
   check(ctx) {
     const first = new Map<string, { file: string; name: A.Identifier }>();
-    for (const { file, machine } of machinesOf(ctx.project)) {
+    const entries = machinesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, machine } = entries[li];
       const name = machine.name;
       if (!name || name.name === '') continue;
       const prev = first.get(name.name);

@@ -10,7 +10,9 @@ export const hiddenAndTolerated: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     const reported = new Set<string>();
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       // Both effective lists are sorted by id: walk them side by side.
       const hidden = m.effective.hidden;
       const tolerated = m.effective.tolerated;

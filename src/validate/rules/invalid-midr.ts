@@ -8,7 +8,9 @@ export const invalidMidr: ValidationRule = {
   codes: [structuralCodes.MTC1007],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'Allow' || !rule.midr || rule.midr.value === undefined) continue;
       const v = rule.midr.value;
       const span = rule.midr.span;

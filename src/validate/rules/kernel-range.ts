@@ -9,7 +9,9 @@ export const kernelRange: ValidationRule = {
   codes: [structuralCodes.MTC1012],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       const r = rule.range;
       if (!r?.from?.parts.length || !r.to?.parts.length) continue;
       if (compareVersions(r.from.parts, r.to.parts) <= 0) continue;

@@ -10,7 +10,9 @@ export const machineName: ValidationRule = {
   codes: [structuralCodes.MTC1024],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, machine } of machinesOf(ctx.project)) {
+    const entries = machinesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, machine } = entries[li];
       for (const id of [machine.name, machine.inherits]) {
         if (!id || id.name === '' || VALID.test(id.name)) continue;
         ctx.report({

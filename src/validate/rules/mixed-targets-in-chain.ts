@@ -17,7 +17,9 @@ export const mixedTargetsInChain: ValidationRule = {
     if (!ctx.model) return;
     const decls = computeChains(ctx.project).machines;
     const byName = machinesByName(ctx.model);
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       const parent = m.inherits !== undefined ? byName.get(m.inherits) : undefined;
       if (!parent || parent.target === m.target) continue;
       const decl = decls.get(m.name);

@@ -8,7 +8,9 @@ export const propertyName: ValidationRule = {
   codes: [structuralCodes.MTC1023],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'SetProperty' || !rule.target || rule.target.name === '') continue;
       if (rule.driver && rule.property) continue;
       ctx.report({

@@ -12,7 +12,9 @@ export const registerEncoding: ValidationRule = {
   codes: [structuralCodes.MTC1022],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'Hide' && rule.kind !== 'Tolerate') continue;
       for (const r of rule.registers) {
         if (r.kind !== 'RegisterTuple') continue;

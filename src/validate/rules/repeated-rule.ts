@@ -60,7 +60,9 @@ export const repeatedRule: ValidationRule = {
   stage: 'model',
   check(ctx) {
     if (!ctx.model) return;
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       // Messages are built only for a repeat; most machine types have none.
       const own = m.own;
       if (own.hidden.length > 1)

@@ -29,7 +29,9 @@ export const ruleAttributes: ValidationRule = {
   codes: [structuralCodes.MTC1008, structuralCodes.MTC1009, structuralCodes.MTC1010, structuralCodes.MTC1011],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       let reasons = 0;
       for (const a of rule.attributes) {
         const name = a.name.name;

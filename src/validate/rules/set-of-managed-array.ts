@@ -13,7 +13,9 @@ export const setOfManagedArray: ValidationRule = {
   codes: [buildCheckCodes.MTC3003],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'SetProperty' || !rule.target || !rule.driver || !rule.property) continue;
       if (!MANAGED_ARRAY_PROPS.includes(rule.property)) continue;
       const verb = rule.property.includes('hidden') ? 'hide' : 'tolerate';

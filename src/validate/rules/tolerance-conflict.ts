@@ -20,7 +20,9 @@ export const toleranceConflict: ValidationRule = {
   check(ctx) {
     if (!ctx.model) return;
     const byName = machinesByName(ctx.model);
-    for (const m of ctx.model.machines) {
+    const entries = ctx.model.machines;
+    for (let li = 0; li < entries.length; li++) {
+      const m = entries[li];
       // A conflict is reported on the machine type that writes the later rule: one without tolerances has none.
       if (m.own.tolerated.length === 0) continue;
       // The chain in application order: newest first, this machine type last.

@@ -8,7 +8,9 @@ export const valueTest: ValidationRule = {
   codes: [structuralCodes.MTC1021],
   stage: 'syntax',
   check(ctx) {
-    for (const { file, rule } of rulesOf(ctx.project)) {
+    const entries = rulesOf(ctx.project);
+    for (let li = 0; li < entries.length; li++) {
+      const { file, rule } = entries[li];
       if (rule.kind !== 'Tolerate' || !rule.test) continue;
       const mask = rule.test.mask?.value;
       const value = rule.test.value?.value;
