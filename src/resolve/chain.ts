@@ -176,7 +176,17 @@ function computeChainsUncached(project: Project): Chains {
   const reportedCycles = new Set<string>();
   const maxChain = project.limits?.maxChainLength ?? defaultLimits.maxChainLength;
   let reportedLength = false;
+  // Chains that end at a machine type without a parent, uncut: a machine type whose parent has one
+  // (usually: declarations come newest first) has that chain with itself in front.
+  const whole = new Set<string>();
   for (const d of machines.values()) {
+    const up = parent.get(d.name);
+    const upChain = up && whole.has(up.name) ? chain.get(up.name) : undefined;
+    if (!up || (upChain && upChain.length < maxChain && !upChain.includes(d.name))) {
+      chain.set(d.name, upChain ? [d.name].concat(upChain) : [d.name]);
+      whole.add(d.name);
+      continue;
+    }
     const list = [d.name];
     // Chains are short: the list itself tells what is in it, until it is long enough to want a set.
     let long: Set<string> | undefined;
@@ -222,6 +232,7 @@ function computeChainsUncached(project: Project): Chains {
       else if (list.length > 32) long = new Set(list);
       cur = parent.get(cur.name);
     }
+    if (!cur) whole.add(d.name);
     chain.set(d.name, exact(list));
   }
   return { machines, order, parent, chain, problems };

@@ -104,13 +104,10 @@ function provenance(rule: A.Rule, origin: string, file: string): Prov {
     }
   }
   const range = rule.range;
-  const kernels: M.KernelSpan | undefined =
-    range && (range.from?.parts.length || range.to?.parts.length)
-      ? {
-          ...(range.from?.parts.length ? { from: range.from.text } : {}),
-          ...(range.to?.parts.length ? { to: range.to.text } : {}),
-        }
-      : undefined;
+  const from = range?.from?.parts.length ? range.from.text : undefined;
+  const to = range?.to?.parts.length ? range.to.text : undefined;
+  // Absent bounds are left out, not undefined.
+  const kernels: M.KernelSpan | undefined = from !== undefined ? (to !== undefined ? { from, to } : { from }) : to !== undefined ? { to } : undefined;
   return new Prov(origin, reason, refs === undefined ? NO_REFS : refs.length === 1 ? refs : exact(refs), kernels, new RuleSource(file, rule.span), rule.span);
 }
 

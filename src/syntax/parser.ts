@@ -40,6 +40,10 @@ export function validateGrammar(): void {
  */
 const lexerTokens = T.allTokens.filter((t) => !T.keywordTokens.includes(t));
 const keywordByText = new Map(T.keywordTokens.map((t) => [(t.PATTERN as RegExp).source, t]));
+// A word of another length is no keyword: most words need no look-up.
+const keywordLengths = [...keywordByText.keys()].map((k) => k.length);
+const shortestKeyword = Math.min(...keywordLengths);
+const longestKeyword = Math.max(...keywordLengths);
 
 function makeLexer(validate: boolean): Lexer {
   return new Lexer(lexerTokens as TokenType[], {
@@ -59,8 +63,12 @@ function lexerSingleton(): Lexer {
 /** The tokens of `text` (offsets from its start), each word that is a keyword typed as that keyword. */
 export function lex(text: string): ILexingResult {
   const lexed = lexerSingleton().tokenize(text);
-  for (const tok of lexed.tokens) {
+  const tokens = lexed.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
     if (tok.tokenType !== T.Ident) continue;
+    const n = tok.image.length;
+    if (n < shortestKeyword || n > longestKeyword) continue;
     const keyword = keywordByText.get(tok.image);
     if (keyword !== undefined) {
       (tok as { tokenType: TokenType }).tokenType = keyword;
