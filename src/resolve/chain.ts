@@ -52,6 +52,14 @@ function splitName(name: string): { family: string; version?: number[]; parts?: 
   return { family, version: parts.map(Number), parts };
 }
 
+/** `[first, ...rest]`, copied by index (concat and spreads take a generic path here). */
+function withFirst(first: string, rest: readonly string[]): string[] {
+  const list = new Array<string>(rest.length + 1);
+  list[0] = first;
+  for (let i = 0; i < rest.length; i++) list[i + 1] = rest[i];
+  return list;
+}
+
 const chainCache = new WeakMap<Project, Chains>();
 
 /** The chains of a project, computed once (the validator and the resolver both need them). */
@@ -183,7 +191,7 @@ function computeChainsUncached(project: Project): Chains {
     const up = parent.get(d.name);
     const upChain = up && whole.has(up.name) ? chain.get(up.name) : undefined;
     if (!up || (upChain && upChain.length < maxChain && !upChain.includes(d.name))) {
-      chain.set(d.name, upChain ? [d.name].concat(upChain) : [d.name]);
+      chain.set(d.name, upChain ? withFirst(d.name, upChain) : [d.name]);
       whole.add(d.name);
       continue;
     }

@@ -19,6 +19,9 @@ function tokEndLength(tok: IToken, text: string): number {
   return text.charCodeAt(end - 1) === 34 && text.charCodeAt(tok.startOffset) === 34 ? tok.image.length : -1;
 }
 
+/** Slots of the short-text cache (a power of two). */
+const NAME_SLOTS = 1024;
+
 export class NodeBuilder {
   src: SourceFile = new SourceFile('', '');
   /** Diagnostics of the parser's own (beyond Chevrotain's recognition errors). */
@@ -30,17 +33,21 @@ export class NodeBuilder {
   ) {}
 
   /**
-   * One copy of each short name of the file: the lexer makes a new string for
-   * every token, and a large file says `reason`, `ref`, `linux`, `arm-cpu`...
-   * hundreds of thousands of times. Longer texts are slices of the file's text.
+   * Mostly one copy of each short text of the file: the lexer makes a new
+   * string for every token, and a large file says `reason`, `ref`, `linux`,
+   * `arm-cpu`... hundreds of thousands of times. A direct-mapped cache keyed
+   * by the length and three characters (no full hash, no map): a text whose
+   * slot holds an equal string gets that string; otherwise it takes the slot.
+   * Two texts that share a slot only cost copies. Longer texts are slices of
+   * the file's text.
    */
-  private names = new Map<string, string>();
+  private names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
 
   /** Points the builder at `src`; `sameFile` when it is the next slice of the file before (its names stay shared). */
   load(src: SourceFile, sameFile = false): void {
     this.src = src;
     this.extra = [];
-    if (!sameFile) this.names = new Map();
+    if (!sameFile) this.names.fill(undefined);
   }
 
   /** The token's text: shared when short, else a slice of the source (no copy). */
@@ -50,12 +57,14 @@ export class NodeBuilder {
     return this.intern(image);
   }
 
-  /** One copy of a short text (V8 copies strings under 13 characters where it slices longer ones). */
+  /** The shared copy of a short text (V8 copies strings under 13 characters where it slices longer ones). */
   intern(s: string): string {
-    if (s.length >= 13) return s;
-    const known = this.names.get(s);
-    if (known !== undefined) return known;
-    if (this.names.size < 65536) this.names.set(s, s);
+    const n = s.length;
+    if (n >= 13 || n === 0) return s;
+    const slot = (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n >> 1) * 5 + s.charCodeAt(n - 1)) & (NAME_SLOTS - 1);
+    const known = this.names[slot];
+    if (known === s) return known;
+    this.names[slot] = s;
     return s;
   }
 
