@@ -70,11 +70,12 @@ export abstract class ClauseGrammar extends EmbeddedActionsParser {
 
   /*
    * Lists being collected by rules that never contain themselves (a machine
-   * type's or compat set's body, a rule tail's attributes, an attribute's values, a string's pieces, a rule's
-   * registers): the rule notes the stack's size, its loop pushes onto the
-   * stack, and the rule takes what is above its mark as one list of exact
-   * length. Items of a rule that error recovery abandons stay below the next
-   * rule's mark; `load` empties the stacks.
+   * type's or compat set's body, a rule tail's attributes, an attribute's
+   * values, a string's pieces, a rule's registers): the rule notes the
+   * stack's size, its loop pushes onto the stack, and the rule takes what is
+   * above its mark as one list of exact length (see Collector). Items of a
+   * rule that error recovery abandons stay below the next rule's mark;
+   * `load` and `release` empty the stacks.
    */
   protected readonly bodyStack = new Collector<A.MachineStatement>();
   private readonly attributeStack = new Collector<A.Attribute>();
