@@ -25,17 +25,21 @@ export interface ImpliedRange {
   readonly unverified: boolean;
 }
 
-const implied = new WeakMap<CompiledHistory, Map<bigint, ImpliedRange | undefined>>();
-
-/** The kernel range the history implies for a register (memoised per history: every rule on it asks). */
-export function impliedRange(h: CompiledHistory, id: bigint): ImpliedRange | undefined {
-  let memo = implied.get(h);
-  if (!memo) implied.set(h, (memo = new Map()));
-  if (memo.has(id)) return memo.get(id);
-  const r = computeImpliedRange(h, id);
-  memo.set(id, r);
-  return r;
+/** `compute(history, register)`, memoised per history (the rules ask it of every register they see). */
+function perHistory<T>(compute: (h: CompiledHistory, id: bigint) => T): (h: CompiledHistory, id: bigint) => T {
+  const memo = new WeakMap<CompiledHistory, Map<bigint, T>>();
+  return (h, id) => {
+    let byId = memo.get(h);
+    if (!byId) memo.set(h, (byId = new Map()));
+    if (byId.has(id)) return byId.get(id) as T;
+    const r = compute(h, id);
+    byId.set(id, r);
+    return r;
+  };
 }
+
+/** The kernel range the history implies for a register (memoised per history). */
+export const impliedRange = perHistory(computeImpliedRange);
 
 function computeImpliedRange(h: CompiledHistory, id: bigint): ImpliedRange | undefined {
   const t = h.timelines.get(id);
@@ -52,18 +56,11 @@ function computeImpliedRange(h: CompiledHistory, id: bigint): ImpliedRange | und
   return { from: first.since, to: i > 0 ? rel[i - 1] : later.since, changes: used, unverified };
 }
 
-/** Whether every release of the history lists the register the same way (so hiding/tolerating it changes nothing). */
-const uniform = new WeakMap<CompiledHistory, Map<bigint, 'always' | 'never' | undefined>>();
-
-/** Whether every kernel of the history lists the register the same way (memoised per history). */
-export function listedUniformly(h: CompiledHistory, id: bigint): 'always' | 'never' | undefined {
-  let memo = uniform.get(h);
-  if (!memo) uniform.set(h, (memo = new Map()));
-  if (memo.has(id)) return memo.get(id);
-  const r = computeListedUniformly(h, id);
-  memo.set(id, r);
-  return r;
-}
+/**
+ * Whether every kernel of the history lists the register the same way, so that hiding or
+ * tolerating it changes nothing (memoised per history).
+ */
+export const listedUniformly = perHistory(computeListedUniformly);
 
 function computeListedUniformly(h: CompiledHistory, id: bigint): 'always' | 'never' | undefined {
   if (h.tcg.has(id)) return undefined;
