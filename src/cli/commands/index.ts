@@ -40,7 +40,14 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModu
 export async function registerCommands(program: Command, setExit: SetExit, argv: readonly string[]): Promise<void> {
   const name = argv.find((a) => !a.startsWith('-'));
   const one = COMMANDS.find(([n]) => n === name);
+  // `mtc --version` (without --help or a command) needs no command module: loading them all would read
+  // Prettier from disk for `fmt`, twice the time of a whole `mtc check`.
+  if (!one && versionOnly(argv)) return;
   const chosen = one ? [one] : COMMANDS;
   const modules = await Promise.all(chosen.map(([, load]) => load()));
   for (const m of modules) m.register(program, setExit);
+}
+
+function versionOnly(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--version' || a === '-V') && !argv.some((a) => a === '--help' || a === '-h');
 }
