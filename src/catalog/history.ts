@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { packageRootUrl } from '../util/package-root.js';
-import { validateKernels } from './generated/validators.js';
 import { classOfId, idHex, parseIdHex } from './regid.js';
 import type { Catalog } from './types.js';
 

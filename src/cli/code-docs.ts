@@ -4,7 +4,6 @@
  */
 import type { CodeInfo } from '../diagnostics/codes.js';
 import { allCodes } from '../diagnostics/registry.js';
-import { closest } from '../util/words.js';
 
 /** Whether an argument names a diagnostic code rather than a file (`MTC2001`, `mtc2001`). */
 export function looksLikeCode(arg: string): boolean {

@@ -8,7 +8,7 @@
  * May import: ./diagnostic, ./registry (rule descriptors), src/version.
  */
 import type { Diagnostic } from './diagnostic.js';
-import { codeInfo, codeName } from './registry.js';
+import { codeInfo } from './registry.js';
 import { prefixedPath } from './diagnostic.js';
 import { VERSION } from '../version.js';
 

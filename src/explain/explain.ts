@@ -23,7 +23,7 @@ import { registerList, type HostProfile } from '../catalog/profile.js';
 import { classOfId, idHex } from '../catalog/regid.js';
 import type { Catalog } from '../catalog/types.js';
 import { explainCodes } from './codes.js';
-import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type LogEvent, type RegisterEvent } from './log.js';
+import { guessRelease, parseMigrationLog, parsePrintedName, type Accel, type RegisterEvent } from './log.js';
 import { suggestRule } from './rule.js';
 import { hex32, nameOf, type ExplainedRegister, type ExplainOptions, type ExplainResult, type Status } from './model.js';
 

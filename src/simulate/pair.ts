@@ -23,7 +23,7 @@ import { idHex } from '../catalog/regid.js';
 import { registerName, renderLine, type ReleaseModel } from '../qemu/releases.js';
 import { identityStep, unsupportedReason } from './common.js';
 import { accepts, pairContext, sourceValue, tcgReadBackFailures, tcgUndefinedMissing, type PairContext } from './context.js';
-import { describeRegister, hostLabel, identityRegs, postLoadFunction } from './messages.js';
+import { describeRegister, hostLabel, postLoadFunction } from './messages.js';
 import type { AcceptedRegister, HostModel, MachineModel, Outcome, PairResult, SimulateOptions } from './types.js';
 import { outcomeRank } from './types.js';
 
